@@ -1,0 +1,221 @@
+"""Cross-reference checks over the whole catalogue, every problem reported in one run.
+
+Schema errors (a wrong type, a missing field) are found while loading (:mod:`build_tools.catalogue`);
+this module checks what only the whole catalogue can tell: that every id a file names exists, that
+prerequisites form no cycle, that a course's sessions fit its schedule, and that trainer text uses only
+what is allowed (:mod:`build_tools.content_lint`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from . import model as m
+from .catalogue import Repo, Source
+from .content_lint import lint_module
+from .errors import Problems, did_you_mean
+from .timetable import place, to_minutes
+
+
+def validate(repo: Repo) -> Problems:
+    """Run every check; returns the repo's problems (loading problems included)."""
+    problems = repo.problems
+    cat = repo.catalogue
+    for mid, module in cat.modules.items():
+        src = repo.source("module", mid)
+        _check_module(module, src, cat, problems)
+        problems.extend(lint_module(module, src, cat))
+    _check_prerequisite_cycles(repo, problems)
+    for cid, course in cat.courses.items():
+        _check_course(course, repo.source("course", cid), repo, problems)
+    for code, country in cat.countries.items():
+        _check_country(country, repo.source("country", code), cat, problems)
+    return problems
+
+
+def _known(problems: Problems, src: Source, path: tuple, value: str, known, what: str, hint_more: str) -> bool:
+    if value in known:
+        return True
+    problems.add(src.at(*path), f"unknown-{what}", f"unknown {what} {value!r}",
+                 did_you_mean(value, known) or hint_more)
+    return False
+
+
+def _unique(problems: Problems, src: Source, items, list_path: tuple, what: str) -> None:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.id in seen:
+            first = src.at(*list_path, seen[item.id], "id")
+            problems.add(src.at(*list_path, i, "id"), f"duplicate-{what}",
+                         f"{what} id {item.id!r} is used twice (first at line {first.line})",
+                         "give each a unique id")
+        else:
+            seen[item.id] = i
+
+
+def iter_whens(module: m.Module) -> Iterator[tuple[tuple, m.When]]:
+    """Every `when:` of a module with its data path, nested `not:` and `any:` included."""
+    def walk(path: tuple, when: m.When):
+        yield path, when
+        if when.not_ is not None:
+            yield from walk(path + ("not",), when.not_)
+        for i, sub in enumerate(when.any or []):
+            yield from walk(path + ("any", i), sub)
+
+    for si, session in enumerate(module.sessions):
+        for vi, variant in enumerate(session.variants):
+            yield from walk(("sessions", si, "variants", vi, "when"), variant.when)
+        for ai, activity in enumerate(session.activities):
+            if activity.when is not None:
+                yield from walk(("sessions", si, "activities", ai, "when"), activity.when)
+
+
+def _check_module(module: m.Module, src: Source, cat: m.Catalogue, problems: Problems) -> None:
+    for i, a in enumerate(module.audiences):
+        _known(problems, src, ("audiences", i), a, cat.audiences, "audience",
+               "audiences are listed in curriculum/contexts/audiences.yml")
+    for i, s in enumerate(module.sectors):
+        _known(problems, src, ("sectors", i), s, cat.sectors, "sector",
+               "sectors are listed in curriculum/contexts/sectors.yml")
+    for i, code in enumerate(module.instruments):
+        _known(problems, src, ("instruments", i), code, cat.instruments, "instrument",
+               "instruments are listed in curriculum/contexts/instruments.yml")
+    for i, pre in enumerate(module.prerequisites):
+        if pre == module.id:
+            problems.add(src.at("prerequisites", i), "prerequisite-cycle",
+                         f"module {module.id!r} lists itself as a prerequisite", "remove it")
+        else:
+            _known(problems, src, ("prerequisites", i), pre, cat.modules, "module",
+                   "prerequisites name other files in modules/")
+    _unique(problems, src, module.sessions, ("sessions",), "session")
+    for si, session in enumerate(module.sessions):
+        _unique(problems, src, session.assessment, ("sessions", si, "assessment"), "assessment")
+    known = {"audience": cat.audiences, "sector": cat.sectors, "country": cat.countries, "region": cat.regions,
+             "language": {lang for c in cat.courses.values() for lang in c.languages}}
+    where = {"audience": "curriculum/contexts/audiences.yml", "sector": "curriculum/contexts/sectors.yml",
+             "country": "curriculum/contexts/countries/", "region": "curriculum/contexts/regions.yml",
+             "language": "no course is offered in it"}
+    for path, when in iter_whens(module):
+        for key in m.WHEN_KEYS:
+            if key == "edition":
+                continue  # the schema already allows only the two editions
+            value = getattr(when, key)
+            values = value if isinstance(value, list) else [value] if value is not None else []
+            for j, v in enumerate(values):
+                vpath = path + (key, j) if isinstance(value, list) else path + (key,)
+                if v not in known[key]:
+                    problems.add(src.at(*vpath), "unknown-when-value", f"`when: {key}` names unknown {key} {v!r}",
+                                 did_you_mean(v, known[key]) or f"see {where[key]}")
+
+
+def _check_prerequisite_cycles(repo: Repo, problems: Problems) -> None:
+    modules = repo.catalogue.modules
+    graph = {mid: [p for p in mod.prerequisites if p in modules and p != mid] for mid, mod in modules.items()}
+    reported: set[frozenset] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        trail.append(node)
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                cycle = trail[trail.index(nxt):] + [nxt]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    start = cycle[0]
+                    index = modules[start].prerequisites.index(cycle[1])
+                    problems.add(repo.source("module", start).at("prerequisites", index), "prerequisite-cycle",
+                                 "prerequisites form a cycle: " + " → ".join(cycle),
+                                 "a module cannot (even indirectly) require itself; remove one of these prerequisites")
+            elif state.get(nxt) is None:
+                visit(nxt, trail)
+        trail.pop()
+        state[node] = 2
+
+    for mid in sorted(graph):
+        if mid not in state:
+            visit(mid, [])
+
+
+def _check_course(course: m.Course, src: Source, repo: Repo, problems: Problems) -> None:
+    cat = repo.catalogue
+    dims = course.offered_for
+    for i, a in enumerate(dims.audiences):
+        _known(problems, src, ("offered_for", "audiences", i), a, cat.audiences, "audience",
+               "audiences are listed in curriculum/contexts/audiences.yml")
+    for i, s in enumerate(dims.sectors):
+        _known(problems, src, ("offered_for", "sectors", i), s, cat.sectors, "sector",
+               "sectors are listed in curriculum/contexts/sectors.yml")
+    for i, c in enumerate(dims.countries):
+        _known(problems, src, ("offered_for", "countries", i), c, cat.countries, "country",
+               "country profiles are the files in curriculum/contexts/countries/")
+    position: dict[str, int] = {}
+    for i, mid in enumerate(course.modules):
+        if mid in position:
+            problems.add(src.at("modules", i), "duplicate-module",
+                         f"module {mid!r} is listed twice (first as item {position[mid] + 1})", "remove one")
+            continue
+        if _known(problems, src, ("modules", i), mid, cat.modules, "module",
+                  "modules are the files in modules/"):
+            position[mid] = i
+            module = cat.modules[mid]
+            if module.status == "draft":
+                problems.add(src.at("modules", i), "draft-module",
+                             f"module {mid!r} is still a draft", "review it and set `status: reviewed`",
+                             severity="warning")
+    for mid, i in position.items():
+        for pre in cat.modules[mid].prerequisites:
+            if pre in position and position[pre] > i:
+                problems.add(src.at("modules", i), "prerequisite-order",
+                             f"module {mid!r} comes before its prerequisite {pre!r}",
+                             f"move {pre!r} above {mid!r} in `modules:`")
+    _check_schedule(course, src, cat, problems, [mid for mid in course.modules if mid in position])
+
+
+def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: Problems, modules: list[str]) -> None:
+    worst = None
+    seen_too_long: set = set()
+    for audience, sector in itertools.product(course.offered_for.audiences, course.offered_for.sectors):
+        sessions = [((mid, s.id), s.title, s.minutes) for mid in modules
+                    if cat.modules[mid].applies_to(audience, sector) for s in cat.modules[mid].sessions]
+        table = place(sessions, course.schedule)
+        for t in table.too_long:
+            if t.key not in seen_too_long:
+                seen_too_long.add(t.key)
+                problems.add(src.at("schedule"), "session-too-long",
+                             f"session {t.key[1]!r} of module {t.key[0]!r} takes {t.minutes} minutes, more than "
+                             f"a whole day's {t.day_minutes} teaching minutes",
+                             "shorten the session or split it in two")
+        if table.overflow and (worst is None or table.overflow.minutes > worst[0].minutes):
+            worst = (table.overflow, audience, sector)
+    if worst:
+        overflow, audience, sector = worst
+        day_end = course.schedule.day_end
+        problems.add(
+            src.at("schedule"), "schedule-overflow",
+            f"the sessions do not fit the schedule: {overflow.minutes} minutes of sessions are left over after "
+            f"day {overflow.day} ends at {day_end} (pack for audience {audience!r}, sector {sector!r}; "
+            f"first session left over: {overflow.sessions[0][0]}/{overflow.sessions[0][1]})",
+            f"add {-(-overflow.minutes // _day_minutes(course.schedule))} day(s) to `days`, lengthen the days, "
+            f"or remove a module")
+
+
+def _day_minutes(schedule: m.Schedule) -> int:
+    total = to_minutes(schedule.day_end) - to_minutes(schedule.day_start)
+    return max(1, total - sum(b.minutes for b in schedule.breaks))
+
+
+def _check_country(country: m.Country, src: Source, cat: m.Catalogue, problems: Problems) -> None:
+    _known(problems, src, ("region",), country.region, cat.regions, "region",
+           "regions are listed in curriculum/contexts/regions.yml")
+    for code, fact in country.ratifications.items():
+        if not _known(problems, src, ("ratifications", code), code, cat.instruments, "instrument",
+                      "instruments are listed in curriculum/contexts/instruments.yml"):
+            continue
+        if not cat.instruments[code].ratifiable and fact.status != "unverified":
+            problems.add(src.at("ratifications", code, key=True), "not-ratifiable",
+                         f"{code} is a {cat.instruments[code].kind}; only Conventions and Protocols are ratified",
+                         "remove this entry")
+
+

@@ -1,0 +1,29 @@
+"""Shared fixtures: the repository root, tiny test repositories, and running the command line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_tools.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+ROOTS = Path(__file__).resolve().parent / "roots"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def minimal_root(tmp_path: Path) -> Path:
+    """A copy of the smallest valid content repository, free to modify."""
+    target = tmp_path / "repo"
+    shutil.copytree(ROOTS / "minimal", target)
+    return target
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run ``coursepack ARGV`` in-process; return (exit code, stdout, stderr)."""
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
