@@ -58,6 +58,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="do not write; exit 1 if the files on disk differ from the model")
     p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser("list", help="list courses, modules and the packs a course expands to",
+                       description="List courses and modules; with COURSE, every pack id of that course "
+                                   "(ids that `build` and `export` accept).")
+    _add_root(p)
+    p.add_argument("course", nargs="?", help="a course id: list its packs")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("build", help="build a course pack: HTML site and PDF manuals",
+                       description="Build one pack, or both editions of one pack. With no arguments, builds "
+                                   "the bundled sample pack named in pyproject.toml ([tool.coursepack.sample]).",
+                       epilog="Examples:\n  coursepack build\n"
+                              "  coursepack build gsc-turin --audience labour-inspectors --sector garment-textile "
+                              "--country BD --lang en\n"
+                              "  coursepack build gsc-turin.labour-inspectors.garment-textile.bd.en.participant",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_root(p)
+    p.add_argument("target", nargs="?", help="a course id or a pack id (from `coursepack list COURSE`)")
+    p.add_argument("--audience", help="audience id, e.g. labour-inspectors")
+    p.add_argument("--sector", help="sector id, e.g. garment-textile")
+    p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. BD")
+    p.add_argument("--lang", dest="language", help="language code, e.g. en")
+    p.add_argument("--edition", choices=["participant", "facilitator"], help="default: both editions")
+    p.add_argument("--output", "-o", type=Path, default=None, help="output folder (default: ROOT/_build)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the paths of what was built")
+    p.set_defaults(handler=cmd_build)
     return parser
 
 
@@ -120,3 +147,122 @@ def cmd_schema(args, root: Path) -> int:
         return 0
     print(f"schema: wrote {len(changed)} changed file(s) to {out}" if changed else f"schema: {out} is up to date")
     return 0
+
+
+def _load_checked(root: Path):
+    """Load and validate the repository; print problems; return the repo, or None if there are errors."""
+    from .catalogue import load_repo
+    from .validate import validate
+
+    repo = load_repo(root)
+    problems = validate(repo)
+    for problem in problems.sorted():
+        print(problem.format(), file=sys.stderr)
+    if problems.errors:
+        print(f"{len(problems.errors)} error(s) in the content: nothing was built; fix them and run again "
+              f"(`coursepack check` lists them too)", file=sys.stderr)
+        return None
+    return repo
+
+
+def cmd_list(args, root: Path) -> int:
+    from .packs import expand
+
+    repo = _load_checked(root)
+    if repo is None:
+        return 1
+    cat = repo.catalogue
+    if args.course and args.course not in cat.courses:
+        print(f"coursepack list: unknown course {args.course!r}; courses: {', '.join(sorted(cat.courses))}",
+              file=sys.stderr)
+        return 2
+    courses = [cat.courses[args.course]] if args.course else list(cat.courses.values())
+    if args.json:
+        print(json.dumps({
+            "courses": [{"id": c.id, "kind": c.kind, "title": c.title, "languages": c.languages,
+                         "modules": c.modules, "packs": [k.id for k in expand(c)]} for c in courses],
+            "modules": [{"id": mod.id, "title": mod.title, "version": mod.version, "status": mod.status,
+                         "sessions": len(mod.sessions), "minutes": mod.minutes} for mod in cat.modules.values()],
+        }, indent=2, ensure_ascii=False))
+        return 0
+    print("Courses:")
+    for c in courses:
+        print(f"  {c.id:<28} {c.kind:<9} {len(c.modules):>2} modules  {len(expand(c)):>5} packs  {c.title}")
+    if args.course:
+        print(f"\nPacks of {args.course} (course.audience.sector.country.language.edition):")
+        for key in expand(courses[0]):
+            print(f"  {key.id}")
+        return 0
+    print("\nModules:")
+    for mod in cat.modules.values():
+        print(f"  {mod.id:<32} {len(mod.sessions)} sessions {mod.minutes:>4} min  {mod.status:<9} {mod.title}")
+    print("\nRun `coursepack list COURSE` for the pack ids of one course.")
+    return 0
+
+
+def cmd_build(args, root: Path) -> int:
+    from .build import build_pack
+    from .errors import ProblemsFound
+    from .packs import PackKey, SelectionError, select
+
+    repo = _load_checked(root)
+    if repo is None:
+        return 1
+    cat = repo.catalogue
+    given = {"audience": args.audience, "sector": args.sector, "country": args.country,
+             "language": args.language, "edition": args.edition}
+    target = args.target
+    if target is None:
+        sample = _sample(root)
+        if sample is None:
+            print("coursepack build: name a course or a pack (see `coursepack list`)", file=sys.stderr)
+            return 2
+        target = sample.pop("course")
+        given = {**sample, **{k: v for k, v in given.items() if v}}
+    key = PackKey.parse(target) if "." in target else None
+    if "." in target and key is None:
+        print(f"coursepack build: {target!r} is not a pack id (course.audience.sector.country.language.edition)",
+              file=sys.stderr)
+        return 2
+    course_id = key.course if key else target
+    if course_id not in cat.courses:
+        from .errors import did_you_mean
+        hint = did_you_mean(course_id, cat.courses) or "see `coursepack list`"
+        print(f"coursepack build: unknown course {course_id!r}; {hint}", file=sys.stderr)
+        return 2
+    if key:
+        given = {d: getattr(key, d) for d in ("audience", "sector", "country", "language", "edition")}
+    try:
+        keys = select(cat.courses[course_id], given)
+    except SelectionError as exc:
+        print(f"coursepack build: {exc}", file=sys.stderr)
+        return 2
+    out = (args.output or root / "_build").resolve()
+    failed = 0
+    for key in keys:
+        if not args.quiet:
+            print(f"building {key.id}")
+        try:
+            result = build_pack(repo, key, out, log=(lambda s: None) if args.quiet else print)
+        except ProblemsFound as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(problem.format(), file=sys.stderr)
+            print(f"build of {key.id} failed: the previous output (if any) is unchanged", file=sys.stderr)
+            continue
+        for name, path in result.files.items():
+            print(f"{name}: {path}" if not args.quiet else path)
+        if not args.quiet:
+            print(f"  done in {result.seconds:.1f} s (digest {result.digest})")
+    return 1 if failed else 0
+
+
+def _sample(root: Path) -> dict | None:
+    import tomllib
+
+    try:
+        config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    sample = config.get("tool", {}).get("coursepack", {}).get("sample")
+    return dict(sample) if sample else None

@@ -55,3 +55,34 @@ def expand(course: Course) -> list[PackKey]:
     """Every pack the course is offered as."""
     choices = dimension_choices(course)
     return [PackKey(course.id, *combo) for combo in itertools.product(*(choices[d] for d in DIMENSIONS))]
+
+
+class SelectionError(ValueError):
+    """A dimension left out (or given a value) that the course does not allow; the message lists choices."""
+
+
+def select(course: Course, given: dict[str, str | None]) -> list[PackKey]:
+    """The packs matching the given dimensions. A dimension the course fixes (one value) may be omitted;
+    so may the edition (both are built). Any other omitted dimension is an error listing its choices."""
+    choices = dimension_choices(course)
+    picked: dict[str, list[str]] = {}
+    for dim in DIMENSIONS:
+        value = given.get(dim)
+        options = choices[dim]
+        if value is None:
+            if len(options) == 1 or dim == "edition":
+                picked[dim] = options
+                continue
+            raise SelectionError(f"course {course.id!r} is offered for several {dim}s; choose one with "
+                                 f"--{_flag(dim)}: " + ", ".join(options))
+        if dim == "country":
+            value = value.upper()
+        if value not in options:
+            raise SelectionError(f"course {course.id!r} is not offered for {dim} {value!r}; choose one of: "
+                                 + ", ".join(options))
+        picked[dim] = [value]
+    return [PackKey(course.id, *combo) for combo in itertools.product(*(picked[d] for d in DIMENSIONS))]
+
+
+def _flag(dim: str) -> str:
+    return "lang" if dim == "language" else dim

@@ -16,9 +16,11 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture
 def minimal_root(tmp_path: Path) -> Path:
-    """A copy of the smallest valid content repository, free to modify."""
+    """A copy of the smallest valid content repository, with the project's conf.py and templates."""
     target = tmp_path / "repo"
     shutil.copytree(ROOTS / "minimal", target)
+    shutil.copy(REPO / "conf.py", target / "conf.py")
+    shutil.copytree(REPO / "templates", target / "templates")
     return target
 
 

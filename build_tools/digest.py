@@ -1,0 +1,38 @@
+"""The content digest of a pack: a hash of exactly what it is built from.
+
+Two builds with the same digest produce the same output, so an unchanged pack can be skipped and the
+digest printed on the "about" page tells a trainer in the field exactly which edition they hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .catalogue import Repo
+from .resolve import Pack
+
+
+def pack_inputs(repo: Repo, pack: Pack) -> list[Path]:
+    """The files a pack is built from: its modules, course, country, the shared contexts, templates, conf.py."""
+    root = repo.root
+    contexts = root / "curriculum" / "contexts"
+    files = [root / "conf.py", root / "curriculum" / f"{pack.course.id}.yml",
+             contexts / "countries" / f"{pack.country.code}.yml"]
+    files += [contexts / name for name in ("audiences.yml", "sectors.yml", "regions.yml", "instruments.yml",
+                                           "glossary.yml")]
+    files += [root / "modules" / f"{r.module.id}.yml" for r in pack.modules]
+    files += [p for p in (root / "templates").rglob("*") if p.is_file()]
+    return sorted(set(files))
+
+
+def pack_digest(repo: Repo, pack: Pack) -> str:
+    from . import __version__
+
+    h = hashlib.sha256()
+    h.update(f"coursepack {__version__}\n{pack.key.id}\n".encode())
+    for path in pack_inputs(repo, pack):
+        data = path.read_bytes()
+        h.update(f"{path.relative_to(repo.root).as_posix()} {len(data)}\n".encode())
+        h.update(data)
+    return h.hexdigest()[:16]

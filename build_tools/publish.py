@@ -1,0 +1,61 @@
+"""Atomic output: a pack is built in a staging folder and replaces the previous output only when complete.
+
+``os.rename`` of a directory is atomic but cannot replace a non-empty one, so promotion is two renames:
+the current output moves aside to ``.old-<name>``, the staging folder takes its name, the old one is
+deleted. A process killed between the two renames leaves the previous output in ``.old-<name>``, and
+:func:`recover` (run before every build) puts it back. At no moment is a half-written output in place.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def _old(final: Path) -> Path:
+    return final.with_name(f".old-{final.name}")
+
+
+def recover(final: Path) -> None:
+    """Undo an interrupted promotion; drop leftovers of an interrupted one that had already finished."""
+    old = _old(final)
+    if old.exists():
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(old, final)
+
+
+def staging_dir(final: Path) -> Path:
+    staging = final.with_name(f".staging-{final.name}-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def promote(staging: Path, final: Path) -> None:
+    recover(final)
+    old = _old(final)
+    if final.exists():
+        os.rename(final, old)
+    os.rename(staging, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def locked(lock_path: Path):
+    """Serialise builds of the same pack across processes."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

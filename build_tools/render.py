@@ -1,0 +1,162 @@
+"""Render: a resolved pack → a generated Sphinx source tree of MyST pages.
+
+Two Jinja environments, for two kinds of text:
+
+- **our templates** (``templates/*.md.j2``, trusted) run in a normal environment with ``StrictUndefined``
+  and ``finalize=md_escape``: every value they insert is escaped for Markdown unless it is
+  :class:`~build_tools.markdown.MySTSafe`;
+- **trainer text** (bodies, instructions, notes) runs in the sandboxed environment of
+  :mod:`build_tools.content_lint`, also with ``StrictUndefined`` and escaping, with only the declared
+  context variables. The rendered text is MyST on purpose and is marked safe for the templates.
+
+Pages are written only when their bytes change, at stable paths, and files that no longer belong to the
+pack are removed, so Sphinx re-reads only what changed.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .catalogue import Repo
+from .context import CountryView, CourseView, TitleView, ratification_phrase
+from .errors import Problem, ProblemsFound
+from .labels import Labels, load_labels
+from .markdown import MySTSafe, md_escape, md_url
+from .resolve import Pack
+
+PAGES = {
+    "index.md": "page-index.md.j2",
+    "timetable.md": "page-timetable.md.j2",
+    "instruments.md": "page-instruments.md.j2",
+    "glossary.md": "page-glossary.md.j2",
+    "about.md": "page-about.md.j2",
+}
+
+_trainer_env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, finalize=md_escape, autoescape=False)
+
+
+@dataclass
+class Rendered:
+    """What render wrote: every page of the tree, and how many changed."""
+
+    pages: dict[str, str]
+    changed: list[str]
+
+
+def template_env(templates: Path) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, finalize=md_escape,
+                      autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["url"] = md_url
+    env.filters["safe_path"] = _safe_path
+    env.filters["plain"] = lambda text: MySTSafe(" ".join(str(text).split()))  # our labels, in directive lines
+    return env
+
+
+def _safe_path(value: str) -> MySTSafe:
+    """A page path built from ids (already checked to be slugs), inserted unescaped into links and toctrees."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9/-]*", value):
+        raise ValueError(f"not a safe page path: {value!r}")
+    return MySTSafe(value)
+
+
+class TrainerText:
+    """Renders one pack's trainer text, reporting failures at the YAML file and line."""
+
+    def __init__(self, repo: Repo, pack: Pack, labels: Labels):
+        self.repo = repo
+        self.context = {
+            "country": CountryView(pack.country, pack.region, labels),
+            "audience": TitleView(pack.audience.title),
+            "sector": TitleView(pack.sector.title),
+            "course": CourseView(pack.course),
+        }
+        self.problems: list[Problem] = []
+
+    def __call__(self, module_id: str, data_path: tuple, text: str) -> MySTSafe:
+        try:
+            return MySTSafe(_trainer_env.from_string(text).render(self.context).strip() + "\n")
+        except TemplateError as exc:
+            line = getattr(exc, "lineno", None) or _template_line(exc) or 1
+            where = self.repo.source("module", module_id).text_line(data_path, line - 1)
+            self.problems.append(Problem(where, "render", f"cannot render this text: {exc.message or exc}",
+                                         "use only the context variables listed by `coursepack check`"))
+            return MySTSafe("")
+
+
+def _template_line(exc: BaseException) -> int | None:
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == "<template>":
+            return line
+    return None
+
+
+def render_pack(repo: Repo, pack: Pack, srcdir: Path, digest: str) -> Rendered:
+    """Write the pack's MyST tree into ``srcdir``; raise :class:`ProblemsFound` if any text cannot render."""
+    templates = repo.root / "templates"
+    labels = load_labels(templates, pack.language)
+    text = TrainerText(repo, pack, labels)
+    env = template_env(templates)
+    common = {"pack": pack, "L": labels, "digest": digest, "facilitator": pack.facilitator,
+              "status": lambda code: ratification_phrase(pack.country.ratifications.get(code), labels),
+              "fact": pack.country.ratifications.get, "version": _version(),
+              "sessions": {rs.key: rs for rs in pack.sessions()}, "modules": {r.module.id: r.module for r in pack.modules}}
+    pages: dict[str, str] = {}
+    for name, template in PAGES.items():
+        pages[name] = env.get_template(template).render(common)
+    for rmod in pack.modules:
+        mod = rmod.module
+        pages[rmod.page + ".md"] = env.get_template("page-module.md.j2").render(common, rmod=rmod, mod=mod)
+        index = {s.id: i for i, s in enumerate(mod.sessions)}
+        for rs in rmod.sessions:
+            si = index[rs.session.id]
+            body = text(mod.id, ("sessions", si, "body"), rs.session.body)
+            variants = [(v, text(mod.id, ("sessions", si, "variants", vi, "body"), v.body)) for vi, v in rs.variants]
+            clocks = dict(zip((ai for ai, _ in rs.activities), (t for _, t in rs.activity_times())))
+            activities = [(a, text(mod.id, ("sessions", si, "activities", ai, "instructions"), a.instructions),
+                           clocks[ai]) for ai, a in rs.activities]
+            notes = None
+            if pack.facilitator and rs.session.facilitator_notes:
+                notes = text(mod.id, ("sessions", si, "facilitator_notes"), rs.session.facilitator_notes)
+            pages[rs.page + ".md"] = env.get_template("page-session.md.j2").render(
+                common, rmod=rmod, mod=mod, rs=rs, s=rs.session, body=body, variants=variants,
+                activities=activities, notes=notes)
+    if text.problems:
+        raise ProblemsFound(text.problems)
+    return Rendered(pages, write_tree(srcdir, pages))
+
+
+def write_tree(root: Path, files: dict[str, str]) -> list[str]:
+    """Make ``root`` hold exactly ``files``; write only files whose bytes change; return the changed names."""
+    changed = []
+    for name, content in files.items():
+        path = root / name
+        data = content.encode("utf-8")
+        if path.exists() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        changed.append(name)
+    if root.exists():
+        wanted = {root / n for n in files}
+        for path in sorted(root.rglob("*"), reverse=True):
+            if path.is_file() and path not in wanted:
+                path.unlink()
+                changed.append(str(path.relative_to(root)))
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return changed
+
+
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+

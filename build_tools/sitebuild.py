@@ -1,0 +1,54 @@
+"""Build: the generated MyST tree → an HTML site, with Sphinx in-process.
+
+The repository's ``conf.py`` is the one base configuration; a pack passes only its overrides. Every
+warning is collected and shown, then fails the build: a warning here means a page would be wrong.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location, Problem
+
+
+@dataclass
+class SiteResult:
+    warnings: list[Problem]
+    status: str
+
+
+_WARNING = re.compile(r"^(?P<path>[^\n:]+?)(?::(?P<line>\d+))?: (?P<level>WARNING|ERROR|CRITICAL): (?P<msg>.*)$")
+
+
+def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, overrides: dict) -> SiteResult:
+    """Run Sphinx's HTML builder; return the warnings as problems (none means success)."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    status, warning = io.StringIO(), io.StringIO()
+    with patch_docutils(confdir), docutils_namespace():
+        app = Sphinx(str(srcdir), str(confdir), str(outdir), str(doctreedir), "html",
+                     confoverrides=overrides, status=status, warning=warning, freshenv=False,
+                     warningiserror=False)
+        app.build()
+    problems = []
+    for line in warning.getvalue().splitlines():
+        m = _WARNING.match(line.strip())
+        if m:
+            path = m["path"]
+            try:
+                path = str(Path(path).relative_to(srcdir))
+            except ValueError:
+                pass
+            problems.append(Problem(Location(f"(generated) {path}", int(m["line"] or 1)), "sphinx",
+                                    m["msg"], "a template or trainer text produced a page Sphinx warns about"))
+        elif line.strip() and problems:
+            problems[-1] = Problem(problems[-1].location, "sphinx", problems[-1].message + " " + line.strip(),
+                                   problems[-1].hint)
+        elif line.strip():
+            problems.append(Problem(Location("(sphinx)"), "sphinx", line.strip()))
+    (outdir / ".buildinfo").unlink(missing_ok=True)
+    return SiteResult(problems, status.getvalue())

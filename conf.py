@@ -1,0 +1,48 @@
+"""The one base Sphinx configuration of every course pack.
+
+Each pack's build passes only what differs (title, language, edition) as config overrides; trainer values
+never reach this file as code. The settings below lock MyST and docutils down so that trainer text cannot
+insert raw HTML, include files from disk or run code (see docs/security.md), and keep the site
+self-contained: no CDN, no remote font, search included, so it works offline.
+"""
+
+from build_tools.content_lint import MYST_EXTENSIONS
+
+project = "Course pack"
+author = "International Training Centre of the ILO"
+language = "en"
+root_doc = "index"
+
+extensions = ["myst_parser"]
+myst_enable_extensions = list(MYST_EXTENSIONS)       # colon_fence, deflist: markup only, nothing that runs code
+myst_disable_syntax = ["html_block", "html_inline"]  # raw HTML in Markdown is shown as text, never passed through
+myst_url_schemes = ["http", "https", "mailto"]
+myst_heading_anchors = 3
+
+html_theme = "furo"
+html_title = "Course pack"
+html_static_path = ["templates/site"]
+html_css_files = ["coursepack.css"]
+html_copy_source = False        # no _sources/: the published site holds pages, not their MyST
+html_show_sourcelink = False
+html_show_sphinx = False
+html_last_updated_fmt = None
+html_permalinks_icon = "#"
+html_theme_options = {
+    "navigation_with_keys": True,
+    "top_of_page_buttons": [],
+}
+
+# Warnings fail the build (coursepack counts them); be strict about references between pages.
+nitpicky = True
+
+
+def _lock_down_docutils(app):
+    """No raw directive and no file insertion (include, literalinclude, csv-table :file:), whatever the input."""
+    app.env.settings["raw_enabled"] = False
+    app.env.settings["file_insertion_enabled"] = False
+
+
+def setup(app):
+    app.connect("builder-inited", _lock_down_docutils)
+    return {"parallel_read_safe": True}
