@@ -54,6 +54,12 @@ class Repo:
     """(kind, id) → source; kind is module, course, audience, sector, region, instrument, country, term."""
     problems: Problems = field(default_factory=Problems)
     files: list[Path] = field(default_factory=list)
+    unloadable: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) of objects whose file failed to load: references to them are not reported again.
+    The id is the file name's stem; ``*`` stands for every id of a kind whose context file failed."""
+
+    def is_unloadable(self, kind: str, ident: str) -> bool:
+        return (kind, ident) in self.unloadable or (kind, "*") in self.unloadable
 
     def source(self, kind: str, ident: str) -> Source:
         return self.sources[(kind, ident)]
@@ -83,6 +89,7 @@ def load_repo(root: Path) -> Repo:
             continue
         parsed = _parse(repo, path, container)
         if parsed is None:
+            repo.unloadable.add((kind, "*"))
             continue
         obj, source = parsed
         for i, item in enumerate(getattr(obj, list_field)):
@@ -97,6 +104,7 @@ def load_repo(root: Path) -> Repo:
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
             parsed = _parse(repo, path, cls)
             if parsed is None:
+                repo.unloadable.add((kind, path.stem))
                 continue
             obj, source = parsed
             ident = getattr(obj, id_field)
@@ -137,11 +145,20 @@ def _parse(repo: Repo, path: Path, cls: type[BaseModel]) -> tuple[Any, Source] |
         repo.problems.add(Location(shown), "empty-file", "the file is empty",
                           f"write a {cls.__name__} here, or delete the file")
         return None
+    if not isinstance(loaded.data, dict):
+        repo.problems.add(Location(shown), "wrong-type",
+                          f"the file must hold `key: value` lines ({_doc_name(cls)}), not {_show(loaded.data)}",
+                          "start with the first key at the left margin, e.g. `id: ...`")
+        return None
     try:
         return cls.model_validate(loaded.data), source
     except ValidationError as exc:
-        repo.problems.extend(schema_problems(exc, loaded))
+        repo.problems.extend(schema_problems(exc, loaded, cls))
         return None
+
+
+def _doc_name(cls: type[BaseModel]) -> str:
+    return "a " + cls.__name__.removesuffix("File").lower() + (" list" if cls.__name__.endswith("File") else "")
 
 
 # --------------------------------------------------------------------------- schema errors in plain words
@@ -199,7 +216,36 @@ def _show(value: Any) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def schema_problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
+def _fields_at(cls: type[BaseModel], loc: tuple) -> set[str]:
+    """The field names of the model class an error location points into (for "did you mean")."""
+    current: list = [cls]
+    for part in loc[:-1]:
+        following: list = []
+        for t in current:
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                info = next((f for n, f in t.model_fields.items() if (f.alias or n) == part), None)
+                following += _unwrap(info.annotation) if info else []
+            elif isinstance(part, int) or isinstance(part, str):
+                following.append(t)  # a list index or a union tag: stay on the same candidates
+        current = following or current
+    names = set()
+    for t in current:
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            names |= {f.alias or n for n, f in t.model_fields.items()}
+    return names or _FIELDS
+
+
+def _unwrap(annotation) -> list:
+    """Model classes reachable from a field annotation through Optional, unions, lists and dicts."""
+    from typing import get_args
+
+    args = get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [t for a in args for t in _unwrap(a)]
+
+
+def schema_problems(exc: ValidationError, loaded: Loaded, cls: type[BaseModel]) -> list[Problem]:
     """Turn pydantic's errors into located, plain-language problems: the most specific one per place."""
     chosen: dict[tuple, dict] = {}
     for err in exc.errors(include_url=False):
@@ -212,11 +258,11 @@ def schema_problems(exc: ValidationError, loaded: Loaded) -> list[Problem]:
     for path, err in chosen.items():
         if any(other != path and other[:len(path)] == path for other in chosen):
             continue
-        problems.append(_problem(err, path, loaded))
+        problems.append(_problem(err, path, loaded, cls))
     return problems
 
 
-def _problem(err: dict, path: tuple, loaded: Loaded) -> Problem:
+def _problem(err: dict, path: tuple, loaded: Loaded, cls: type[BaseModel]) -> Problem:
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     name = next((p for p in reversed(path) if isinstance(p, str)), "value")
     locs = loaded.locations
@@ -229,7 +275,7 @@ def _problem(err: dict, path: tuple, loaded: Loaded) -> Problem:
     elif kind == "extra_forbidden":
         code, message = "unknown-field", f"unknown field `{name}`"
         where = locs.of(path, key=True)
-        hint = did_you_mean(name, _FIELDS) or "remove it"
+        hint = did_you_mean(name, _fields_at(cls, err["loc"]) - {name}) or "remove it"
     elif kind == "string_pattern_mismatch":
         want = _PATTERNS.get(ctx.get("pattern"), f"text matching {ctx.get('pattern')}")
         code, message = "bad-format", f"`{name}` must be {want}, not {_show(value)}"
@@ -262,6 +308,8 @@ def _problem(err: dict, path: tuple, loaded: Loaded) -> Problem:
                  "less_than": "less than", "less_than_equal": "at most"}[kind]
         limit = next(iter(ctx.values()), "?")
         code, message = "out-of-range", f"`{name}` must be {bound} {limit}, not {_show(value)}"
+    elif "-" in kind:  # our own validators name their error type (model.py, PydanticCustomError)
+        code, message = kind, err["msg"]
     elif kind == "value_error":
         code, message = "invalid", str(err["msg"]).removeprefix("Value error, ")
     else:

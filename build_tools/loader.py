@@ -130,11 +130,25 @@ def load_bytes(raw: bytes, shown: str) -> Loaded | Problem:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if "nesting depth" in str(exc.problem):  # libyaml >= 0.2.6 stops runaway nesting itself
-            return Problem(_loc(shown, mark), "too-deep", f"nesting is deeper than {MAX_DEPTH} levels",
-                           "the content model never needs this much nesting; check for runaway brackets")
+            return _too_deep(shown, mark)
+        if mark is not None and _char_at(text, mark) == "\t":
+            return Problem(_loc(shown, mark), "yaml-tab", "a tab is used for indentation; YAML allows only spaces",
+                           "replace the tab with spaces (set your editor to insert spaces)")
+        if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
+            return Problem(_loc(shown, exc.context_mark), "yaml-quote", "the quoted value starting here is not closed",
+                           "add the closing quote, or remove the opening one")
         message = " ".join(s for s in (exc.context, exc.problem) if s) or "invalid YAML"
-        return Problem(_loc(shown, mark), "yaml-syntax", f"invalid YAML: {message}",
-                       "check the indentation and quoting around this line")
+        hint = "check this line and the ones above it for a missing ':', an unclosed quote or a wrong indentation"
+        quote_line = _unbalanced_quote_line(text, mark.line if mark else 0)
+        if quote_line:
+            hint = f"line {quote_line} opens a quote that is not closed on that line; close it or remove it"
+        return Problem(_loc(shown, mark), "yaml-syntax", f"invalid YAML: {message}", hint)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept (control characters…)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return Problem(Location(shown, line, column), "yaml-character",
+                       f"the character U+{exc.character:04X} is not allowed in YAML",
+                       "delete it; it is often pasted in invisibly from another program")
     except yaml.YAMLError as exc:  # unmarked errors (rare)
         return Problem(Location(shown), "yaml-syntax", f"invalid YAML: {exc}")
     except _Refused as exc:
@@ -144,6 +158,28 @@ def load_bytes(raw: bytes, shown: str) -> Loaded | Problem:
 class _Refused(Exception):
     def __init__(self, problem: Problem):
         self.problem = problem
+
+
+def _too_deep(shown: str, mark) -> Problem:
+    return Problem(_loc(shown, mark), "too-deep", "the nesting is too deep (runaway brackets or indentation)",
+                   f"content files never need more than {MAX_DEPTH} levels; check the brackets on this line")
+
+
+def _unbalanced_quote_line(text: str, line: int) -> int | None:
+    """The 1-based number of a line at or just above ``line`` with an odd number of double quotes."""
+    lines = text.split("\n")
+    for i in range(min(line, len(lines) - 1), max(-1, line - 6), -1):
+        content = lines[i].split(" #", 1)[0].replace('\\"', "")
+        if content.count('"') % 2 == 1:
+            return i + 1
+    return None
+
+
+def _char_at(text: str, mark) -> str:
+    lines = text.split("\n")
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def _loc(shown: str, mark) -> Location:
@@ -204,8 +240,7 @@ def _build(text: str, shown: str) -> Loaded:
                 refuse(event.start_mark, "complex-key", "a mapping key must be plain text",
                        "write the key as a simple word followed by ':'")
             if len(stack) >= MAX_DEPTH:
-                refuse(event.start_mark, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels",
-                       "the content model never needs this much nesting; check for runaway brackets")
+                raise _Refused(_too_deep(shown, event.start_mark))
             container = {} if isinstance(event, yaml.MappingStartEvent) else []
             p = place(container, event.start_mark)
             stack.append(_Frame(container, p))

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,63}$"
 """Ids become file names and URLs: lower-case letters, digits and hyphens, at most 64 characters."""
@@ -66,7 +67,7 @@ class When(Strict):
     @model_validator(mode="after")
     def _not_empty(self) -> When:
         if not any(getattr(self, k) is not None for k in WHEN_KEYS + ("not_", "any")):
-            raise ValueError("a `when:` needs at least one of: " + ", ".join(WHEN_KEYS + ("not", "any")))
+            raise PydanticCustomError("empty-when", "a `when:` needs at least one of: " + ", ".join(WHEN_KEYS + ("not", "any")))
         return self
 
     def matches(self, dims: dict[str, str]) -> bool:
@@ -150,7 +151,8 @@ class AssessmentItem(Strict):
     @model_validator(mode="after")
     def _one_correct(self) -> AssessmentItem:
         if not any(c.correct for c in self.choices):
-            raise ValueError("no choice is marked `correct: true`; the answer key needs at least one")
+            raise PydanticCustomError("no-correct-choice",
+                                      "no choice is marked `correct: true`; the answer key needs at least one")
         return self
 
 
@@ -178,9 +180,9 @@ class Session(Strict):
     def _activities_fit(self) -> Session:
         total = sum(a.minutes for a in self.activities)
         if total > self.minutes:
-            raise ValueError(
-                f"activities take {total} minutes but the session has {self.minutes}; "
-                f"raise `minutes` or shorten the activities")
+            raise PydanticCustomError(
+                "activities-too-long", "activities take {total} minutes but the session has {minutes}; "
+                "raise `minutes` or shorten the activities", {"total": total, "minutes": self.minutes})
         return self
 
 
@@ -194,6 +196,17 @@ organise organize outline plan prepare prioritise prioritize propose rank recogn
 report select state summarise summarize use
 """.split())
 """Verbs that name something a facilitator can observe (Bloom's taxonomy). "Understand" and "know" are not."""
+
+
+def _measurable(text: str) -> str:
+    verb = re.split(r"[\s,]", text.strip(), maxsplit=1)[0].lower()
+    if verb not in MEASURABLE_VERBS:
+        raise PydanticCustomError("objective-verb", "objective '{text}' does not start with a measurable verb; "
+                                  "use one such as explain, identify, apply, compare, analyse, plan", {"text": text})
+    return text
+
+
+Objective = Annotated[OneLine, AfterValidator(_measurable)]
 
 
 class Module(Strict):
@@ -215,7 +228,7 @@ class Module(Strict):
     """Sectors the module is for; empty means every sector."""
     instruments: list[InstrumentCode] = []
     """Instruments taught (codes from the instruments catalogue, e.g. C081, MNE-DECLARATION)."""
-    objectives: list[OneLine] = Field(min_length=1)
+    objectives: list[Objective] = Field(min_length=1)
     """Learning objectives, each starting with a measurable verb ("Explain…", "Identify…")."""
     key_points: list[OneLine] = []
     """What participants should remember, shown at the end of the module."""
@@ -223,17 +236,6 @@ class Module(Strict):
     """Modules that must come earlier in a course."""
     sessions: list[Session] = Field(min_length=1)
     """Sessions in teaching order."""
-
-    @field_validator("objectives")
-    @classmethod
-    def _measurable(cls, objectives: list[str]) -> list[str]:
-        for text in objectives:
-            verb = re.split(r"[\s,]", text.strip(), maxsplit=1)[0].lower()
-            if verb not in MEASURABLE_VERBS:
-                raise ValueError(
-                    f"objective {text!r} does not start with a measurable verb; "
-                    f"use one such as explain, identify, apply, compare, analyse, plan")
-        return objectives
 
     def applies_to(self, audience: str, sector: str) -> bool:
         """Whether a pack for this audience and sector includes the module."""
@@ -272,15 +274,6 @@ class Schedule(Strict):
     """Fixed daily breaks."""
     start_date: IsoDate | None = None
     """First day of the course, ``YYYY-MM-DD``, if the course has fixed dates."""
-
-    @model_validator(mode="after")
-    def _order(self) -> Schedule:
-        if self.day_end <= self.day_start:
-            raise ValueError(f"day_end {self.day_end} is not after day_start {self.day_start}")
-        for b in self.breaks:
-            if not (self.day_start <= b.at < self.day_end):
-                raise ValueError(f"break {b.title!r} at {b.at} is outside the day ({self.day_start}-{self.day_end})")
-        return self
 
 
 class OfferedFor(Strict):
@@ -406,9 +399,10 @@ class Ratification(Sourced):
     @model_validator(mode="after")
     def _sourced(self) -> Ratification:
         if self.status != "unverified" and not (self.source and self.as_of):
-            raise ValueError(f"a `{self.status}` fact needs `source` and `as_of`; mark it `unverified` otherwise")
+            raise PydanticCustomError("unsourced-fact", "a `{status}` fact needs `source` and `as_of`; "
+                                      "mark it `unverified` otherwise", {"status": self.status})
         if self.status != "ratified" and self.year is not None:
-            raise ValueError("only a `ratified` fact has a `year`")
+            raise PydanticCustomError("year-not-ratified", "only a `ratified` fact has a `year`")
         return self
 
 
@@ -423,7 +417,8 @@ class CountryFact(Sourced):
     @model_validator(mode="after")
     def _sourced(self) -> CountryFact:
         if self.verified and not (self.source and self.as_of):
-            raise ValueError("a verified fact needs `source` and `as_of`; set `verified: false` otherwise")
+            raise PydanticCustomError("unsourced-fact",
+                                      "a verified fact needs `source` and `as_of`; set `verified: false` otherwise")
         return self
 
 

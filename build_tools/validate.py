@@ -24,19 +24,22 @@ def validate(repo: Repo) -> Problems:
     cat = repo.catalogue
     for mid, module in cat.modules.items():
         src = repo.source("module", mid)
-        _check_module(module, src, cat, problems)
+        _check_module(module, src, repo)
         problems.extend(lint_module(module, src, cat))
     _check_prerequisite_cycles(repo, problems)
     for cid, course in cat.courses.items():
-        _check_course(course, repo.source("course", cid), repo, problems)
+        _check_course(course, repo.source("course", cid), repo)
     for code, country in cat.countries.items():
-        _check_country(country, repo.source("country", code), cat, problems)
+        _check_country(country, repo.source("country", code), repo)
     return problems
 
 
-def _known(problems: Problems, src: Source, path: tuple, value: str, known, what: str, hint_more: str) -> bool:
+def _known(repo: Repo, src: Source, path: tuple, value: str, known, what: str, hint_more: str) -> bool:
     if value in known:
         return True
+    if repo.is_unloadable(what, value):
+        return False  # its own file's errors are reported; do not report every reference to it too
+    problems = repo.problems
     problems.add(src.at(*path), f"unknown-{what}", f"unknown {what} {value!r}",
                  did_you_mean(value, known) or hint_more)
     return False
@@ -71,22 +74,23 @@ def iter_whens(module: m.Module) -> Iterator[tuple[tuple, m.When]]:
                 yield from walk(("sessions", si, "activities", ai, "when"), activity.when)
 
 
-def _check_module(module: m.Module, src: Source, cat: m.Catalogue, problems: Problems) -> None:
+def _check_module(module: m.Module, src: Source, repo: Repo) -> None:
+    cat, problems = repo.catalogue, repo.problems
     for i, a in enumerate(module.audiences):
-        _known(problems, src, ("audiences", i), a, cat.audiences, "audience",
+        _known(repo, src, ("audiences", i), a, cat.audiences, "audience",
                "audiences are listed in curriculum/contexts/audiences.yml")
     for i, s in enumerate(module.sectors):
-        _known(problems, src, ("sectors", i), s, cat.sectors, "sector",
+        _known(repo, src, ("sectors", i), s, cat.sectors, "sector",
                "sectors are listed in curriculum/contexts/sectors.yml")
     for i, code in enumerate(module.instruments):
-        _known(problems, src, ("instruments", i), code, cat.instruments, "instrument",
+        _known(repo, src, ("instruments", i), code, cat.instruments, "instrument",
                "instruments are listed in curriculum/contexts/instruments.yml")
     for i, pre in enumerate(module.prerequisites):
         if pre == module.id:
             problems.add(src.at("prerequisites", i), "prerequisite-cycle",
                          f"module {module.id!r} lists itself as a prerequisite", "remove it")
         else:
-            _known(problems, src, ("prerequisites", i), pre, cat.modules, "module",
+            _known(repo, src, ("prerequisites", i), pre, cat.modules, "module",
                    "prerequisites name other files in modules/")
     _unique(problems, src, module.sessions, ("sessions",), "session")
     for si, session in enumerate(module.sessions):
@@ -138,17 +142,17 @@ def _check_prerequisite_cycles(repo: Repo, problems: Problems) -> None:
             visit(mid, [])
 
 
-def _check_course(course: m.Course, src: Source, repo: Repo, problems: Problems) -> None:
-    cat = repo.catalogue
+def _check_course(course: m.Course, src: Source, repo: Repo) -> None:
+    cat, problems = repo.catalogue, repo.problems
     dims = course.offered_for
     for i, a in enumerate(dims.audiences):
-        _known(problems, src, ("offered_for", "audiences", i), a, cat.audiences, "audience",
+        _known(repo, src, ("offered_for", "audiences", i), a, cat.audiences, "audience",
                "audiences are listed in curriculum/contexts/audiences.yml")
     for i, s in enumerate(dims.sectors):
-        _known(problems, src, ("offered_for", "sectors", i), s, cat.sectors, "sector",
+        _known(repo, src, ("offered_for", "sectors", i), s, cat.sectors, "sector",
                "sectors are listed in curriculum/contexts/sectors.yml")
     for i, c in enumerate(dims.countries):
-        _known(problems, src, ("offered_for", "countries", i), c, cat.countries, "country",
+        _known(repo, src, ("offered_for", "countries", i), c, cat.countries, "country",
                "country profiles are the files in curriculum/contexts/countries/")
     position: dict[str, int] = {}
     for i, mid in enumerate(course.modules):
@@ -156,7 +160,7 @@ def _check_course(course: m.Course, src: Source, repo: Repo, problems: Problems)
             problems.add(src.at("modules", i), "duplicate-module",
                          f"module {mid!r} is listed twice (first as item {position[mid] + 1})", "remove one")
             continue
-        if _known(problems, src, ("modules", i), mid, cat.modules, "module",
+        if _known(repo, src, ("modules", i), mid, cat.modules, "module",
                   "modules are the files in modules/"):
             position[mid] = i
             module = cat.modules[mid]
@@ -170,7 +174,8 @@ def _check_course(course: m.Course, src: Source, repo: Repo, problems: Problems)
                 problems.add(src.at("modules", i), "prerequisite-order",
                              f"module {mid!r} comes before its prerequisite {pre!r}",
                              f"move {pre!r} above {mid!r} in `modules:`")
-    _check_schedule(course, src, cat, problems, [mid for mid in course.modules if mid in position])
+    if _check_schedule_shape(course.schedule, src, problems):
+        _check_schedule(course, src, cat, problems, list(position))
 
 
 def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: Problems, modules: list[str]) -> None:
@@ -201,16 +206,43 @@ def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: P
             f"or remove a module")
 
 
+def _check_schedule_shape(schedule: m.Schedule, src: Source, problems: Problems) -> bool:
+    """Times that make sense: the day ends after it starts, breaks fall inside the day and do not overlap."""
+    ok = True
+    if schedule.day_end <= schedule.day_start:
+        problems.add(src.at("schedule", "day_end"), "schedule-times",
+                     f"day_end {schedule.day_end} is not after day_start {schedule.day_start}",
+                     "times are 24-hour HH:MM, e.g. day_start: \"09:00\", day_end: \"17:00\"")
+        return False
+    previous_end, previous_title = None, None
+    for i, b in sorted(enumerate(schedule.breaks), key=lambda ib: ib[1].at):
+        start, end = to_minutes(b.at), to_minutes(b.at) + b.minutes
+        if not (to_minutes(schedule.day_start) <= start and end <= to_minutes(schedule.day_end)):
+            problems.add(src.at("schedule", "breaks", i, "at"), "break-outside-day",
+                         f"the break {b.title!r} ({b.at}, {b.minutes} minutes) is not inside the day "
+                         f"({schedule.day_start}-{schedule.day_end})",
+                         "move the break, shorten it, or change day_start/day_end")
+            ok = False
+        elif previous_end is not None and start < previous_end:
+            problems.add(src.at("schedule", "breaks", i, "at"), "break-overlap",
+                         f"the break {b.title!r} at {b.at} starts before {previous_title!r} has ended",
+                         "move one of the two breaks")
+            ok = False
+        previous_end, previous_title = end, b.title
+    return ok
+
+
 def _day_minutes(schedule: m.Schedule) -> int:
     total = to_minutes(schedule.day_end) - to_minutes(schedule.day_start)
     return max(1, total - sum(b.minutes for b in schedule.breaks))
 
 
-def _check_country(country: m.Country, src: Source, cat: m.Catalogue, problems: Problems) -> None:
-    _known(problems, src, ("region",), country.region, cat.regions, "region",
+def _check_country(country: m.Country, src: Source, repo: Repo) -> None:
+    cat, problems = repo.catalogue, repo.problems
+    _known(repo, src, ("region",), country.region, cat.regions, "region",
            "regions are listed in curriculum/contexts/regions.yml")
     for code, fact in country.ratifications.items():
-        if not _known(problems, src, ("ratifications", code), code, cat.instruments, "instrument",
+        if not _known(repo, src, ("ratifications", code), code, cat.instruments, "instrument",
                       "instruments are listed in curriculum/contexts/instruments.yml"):
             continue
         if not cat.instruments[code].ratifiable and fact.status != "unverified":
