@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write JSON Schemas that editors (yaml-language-server) use to autocomplete "
                                    "and flag mistakes. Content files point at them in their first line.")
     _add_root(p)
-    p.add_argument("--output", "-o", type=Path, default=None, help="folder to write to (default: ROOT/schemas)")
+    p.add_argument("--output", "-o", type=Path, default=None,
+                   help="folder to write to (default: ROOT/docs/schemas)")
     p.add_argument("--check", action="store_true",
                    help="do not write; exit 1 if the files on disk differ from the model")
     p.set_defaults(handler=cmd_schema)
@@ -137,7 +138,7 @@ def cmd_check(args, root: Path) -> int:
 def cmd_schema(args, root: Path) -> int:
     from .schema import write_schemas
 
-    out = args.output or (root / "schemas")
+    out = args.output or (root / "docs" / "schemas")
     changed = write_schemas(out, check_only=args.check)
     if args.check:
         if changed:

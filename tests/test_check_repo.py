@@ -85,3 +85,15 @@ def _values(v):
     if v is None:
         return []
     return v if isinstance(v, list) else [v]
+
+
+def test_schemas_are_current_and_every_content_file_points_at_one(capsys):
+    code, out, err = run_cli(capsys, "schema", "--check", "--root", str(REPO))
+    assert code == 0, err
+    files = list((REPO / "modules").glob("*.yml")) + list((REPO / "curriculum").rglob("*.yml"))
+    assert len(files) > 30
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target.is_file() and target.parent == REPO / "docs" / "schemas", (path, target)
