@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -101,6 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in coursepack, not in the content: say so in one line
+        if os.environ.get("COURSEPACK_DEBUG"):
+            raise
+        print(f"coursepack: internal error: {type(exc).__name__}: {exc}\n"
+              f"  this is a bug in coursepack, not in your content; run again with COURSEPACK_DEBUG=1 "
+              f"for the full traceback and report it", file=sys.stderr)
+        return 70
 
 
 def cmd_check(args, root: Path) -> int:

@@ -8,8 +8,8 @@ with two kinds of dynamic or powerful parts, both on an allow-list:
   must be one of :data:`VARIABLES`, optionally with one of :data:`FILTERS`. No ``{% %}`` statements,
   no other names, no item access, no arithmetic.
 - **MyST constructs**: headings from level 2, lists, tables, emphasis, links to web pages, the
-  admonitions in :data:`DIRECTIVES`, glossary terms with ``{term}``, and images only from the repo's
-  ``assets/`` folder. No raw HTML, no other directive (``include``, ``literalinclude``, ``raw``,
+  admonitions in :data:`DIRECTIVES`, glossary terms with ``{term}``, and images only from the
+  ``modules/assets/`` folder, written ``![description](assets/name.png)``. No raw HTML, no other directive (``include``, ``literalinclude``, ``raw``,
   ``eval-rst``…), no front matter.
 
 The same parser configuration as the build is used (myst-parser's markdown-it), so what passes here is
@@ -188,8 +188,8 @@ def _lint_inline(tok, line: int, cat: m.Catalogue):
             src = str(child.attrs.get("src", ""))
             parts = PurePosixPath(src).parts
             if "://" in src or src.startswith("/") or ".." in parts or not parts or parts[0] != ASSETS:
-                yield line, "image-outside-assets", f"the image {src!r} is not in the repo's assets/ folder", \
-                    "put the image in assets/ and write ![description](assets/name.png)"
+                yield line, "image-outside-assets", f"the image {src!r} is not in the modules/assets/ folder", \
+                    "put the image in modules/assets/ and write ![description](assets/name.png)"
             if not child.content.strip():
                 yield line, "image-alt", f"the image {src!r} has no description", \
                     "write what the image shows between the brackets: ![a map of the supply chain](…)"

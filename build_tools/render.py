@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .catalogue import Repo
+from .content_lint import ASSETS
 from .context import CountryView, CourseView, TitleView, ratification_phrase
 from .errors import Problem, ProblemsFound
 from .labels import Labels, load_labels
@@ -38,6 +39,7 @@ PAGES = {
     "about.md": "page-about.md.j2",
 }
 
+_IMAGE = re.compile(r"(?P<alt>!\[[^\]]*\])\(" + ASSETS + r"/(?P<path>[^)\s]+)\)")
 _trainer_env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, finalize=md_escape, autoescape=False)
 
 
@@ -77,16 +79,33 @@ class TrainerText:
             "course": CourseView(pack.course),
         }
         self.problems: list[Problem] = []
+        self.assets: dict[str, bytes] = {}
+        """Files of the repo's assets/ folder that the pack's text uses: copied into the source tree."""
 
     def __call__(self, module_id: str, data_path: tuple, text: str) -> MySTSafe:
         try:
-            return MySTSafe(_trainer_env.from_string(text).render(self.context).strip() + "\n")
+            rendered = _trainer_env.from_string(text).render(self.context).strip() + "\n"
         except TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc) or 1
             where = self.repo.source("module", module_id).text_line(data_path, line - 1)
             self.problems.append(Problem(where, "render", f"cannot render this text: {exc.message or exc}",
                                          "use only the context variables listed by `coursepack check`"))
             return MySTSafe("")
+        return MySTSafe(_IMAGE.sub(lambda m: self._asset(m, module_id, data_path, text), rendered))
+
+    def _asset(self, match: re.Match, module_id: str, data_path: tuple, text: str) -> str:
+        """Point an image at the pack's copy of ``modules/assets/``; refuse anything outside it (symlinks too)."""
+        name = match.group("path")
+        assets = (self.repo.root / "modules" / ASSETS).resolve()
+        path = (assets / name).resolve()
+        if not path.is_relative_to(assets) or not path.is_file():
+            line = max(0, text[:text.find(f"({ASSETS}/{name}")].count("\n"))
+            where = self.repo.source("module", module_id).text_line(data_path, line)
+            self.problems.append(Problem(where, "image-missing", f"the image assets/{name} is not a file in "
+                                         f"modules/assets/", "add the file to modules/assets/ or fix the name"))
+            return match.group(0)
+        self.assets[f"{ASSETS}/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
+        return f"{match.group('alt')}(/{ASSETS}/{name})"
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -128,15 +147,15 @@ def render_pack(repo: Repo, pack: Pack, srcdir: Path, digest: str) -> Rendered:
                 activities=activities, notes=notes)
     if text.problems:
         raise ProblemsFound(text.problems)
-    return Rendered(pages, write_tree(srcdir, pages))
+    return Rendered(pages, write_tree(srcdir, {**pages, **text.assets}))
 
 
-def write_tree(root: Path, files: dict[str, str]) -> list[str]:
+def write_tree(root: Path, files: dict[str, str | bytes]) -> list[str]:
     """Make ``root`` hold exactly ``files``; write only files whose bytes change; return the changed names."""
     changed = []
     for name, content in files.items():
         path = root / name
-        data = content.encode("utf-8")
+        data = content.encode("utf-8") if isinstance(content, str) else content
         if path.exists() and path.read_bytes() == data:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,14 +26,20 @@ _WARNING = re.compile(r"^(?P<path>[^\n:]+?)(?::(?P<line>\d+))?: (?P<level>WARNIN
 def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, overrides: dict) -> SiteResult:
     """Run Sphinx's HTML builder; return the warnings as problems (none means success)."""
     from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     status, warning = io.StringIO(), io.StringIO()
-    with patch_docutils(confdir), docutils_namespace():
-        app = Sphinx(str(srcdir), str(confdir), str(outdir), str(doctreedir), "html",
-                     confoverrides=overrides, status=status, warning=warning, freshenv=False,
-                     warningiserror=False)
-        app.build()
+    try:
+        with patch_docutils(confdir), docutils_namespace():
+            app = Sphinx(str(srcdir), str(confdir), str(outdir), str(doctreedir), "html",
+                         confoverrides=overrides, status=status, warning=warning, freshenv=False,
+                         warningiserror=False)
+            app.build()
+    except SphinxError as exc:  # configuration, theme or extension problems: not the content's fault
+        return SiteResult([Problem(Location("conf.py"), "sphinx-setup", f"{exc.category}: {exc}",
+                                   "check conf.py and that the project's dependencies are installed "
+                                   "(pip install .)")], status.getvalue())
     problems = []
     for line in warning.getvalue().splitlines():
         m = _WARNING.match(line.strip())

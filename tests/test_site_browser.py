@@ -1,0 +1,60 @@
+"""The built site in a real browser: it loads cleanly, stays inside its folder, searches offline, and is accessible."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from build_tools.catalogue import load_repo
+from build_tools.packs import PackKey
+
+from .browser import browser_page
+from .conftest import REPO
+
+SESSION_PAGE = "modules/global-supply-chains/anatomy-of-a-supply-chain.html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from build_tools.build import build_pack
+
+    key = PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en", "participant")
+    return build_pack(load_repo(REPO), key, tmp_path_factory.mktemp("out")).output / "site"
+
+
+def _serious(violations: list[dict]) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations if v.get("impact") in ("serious", "critical")]
+
+
+def test_pages_load_without_errors_and_stay_in_the_output_folder(site):
+    root = site.resolve().as_uri()
+    with browser_page() as b:
+        for page in ("index.html", SESSION_PAGE, "timetable.html", "instruments.html"):
+            b.page.goto(f"{root}/{page}")
+            b.page.wait_for_load_state("load")
+        outside = [u for u in b.requests if not u.startswith(root + "/")]
+        assert not outside, outside
+        assert not b.console_errors, b.console_errors
+
+
+def test_offline_search_finds_a_term_from_a_session(site):
+    root = site.resolve().as_uri()
+    with browser_page() as b:
+        b.page.goto(f"{root}/search.html?q={quote('subcontract')}")
+        results = b.page.locator("#search-results li a")
+        results.first.wait_for(timeout=15000)
+        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+        assert any("global-supply-chains/anatomy-of-a-supply-chain" in h for h in hrefs), hrefs
+        assert not [u for u in b.requests if not u.startswith(root + "/")]
+        assert not b.console_errors, b.console_errors
+
+
+@pytest.mark.parametrize("page", ["index.html", SESSION_PAGE])
+def test_no_serious_accessibility_violations(site, page):
+    with browser_page() as b:
+        b.page.goto(f"{site.resolve().as_uri()}/{page}")
+        b.page.wait_for_load_state("load")
+        problems = _serious(b.axe())
+        assert not problems, "\n".join(problems)
