@@ -21,6 +21,7 @@ from .catalogue import Repo
 from .digest import pack_digest
 from .errors import ProblemsFound
 from .labels import load_labels
+from .manuals import print_pack
 from .packs import PackKey
 from .publish import discard, locked, promote, recover, staging_dir
 from .render import render_pack
@@ -55,7 +56,11 @@ def site_overrides(pack: Pack, labels) -> dict:
     }
 
 
-def build_pack(repo: Repo, key: PackKey, out: Path, *, log: Callable[[str], None] = lambda s: None) -> PackBuild:
+FORMATS = ("html", "pdf")
+
+
+def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=FORMATS,
+               log: Callable[[str], None] = lambda s: None) -> PackBuild:
     """Build one pack into ``out/<pack-id>``; raise :class:`ProblemsFound` (output untouched) on failure."""
     started = time.perf_counter()
     pack = resolve(repo.catalogue, key)
@@ -67,17 +72,23 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, log: Callable[[str], None
         rendered = render_pack(repo, pack, work / "src", digest)
         log(f"  rendered {len(rendered.pages)} pages ({len(rendered.changed)} changed)")
         staging = staging_dir(final)
+        files: dict[str, Path] = {}
         try:
-            labels = load_labels(repo.root / "templates", pack.language)
-            result = build_site(repo.root, work / "src", staging / "site", work / "doctrees",
-                                site_overrides(pack, labels))
-            if result.warnings:
-                raise ProblemsFound(result.warnings)
-            log("  site built")
+            if "html" in formats:
+                labels = load_labels(repo.root / "templates", pack.language)
+                result = build_site(repo.root, work / "src", staging / "site", work / "doctrees",
+                                    site_overrides(pack, labels))
+                if result.warnings:
+                    raise ProblemsFound(result.warnings)
+                files["site"] = staging / "site" / "index.html"
+                log("  site built")
+            if "pdf" in formats:
+                files.update(print_pack(repo, pack, staging, work / "print"))
+                log(f"  {len(files) - ('site' in files)} PDF(s) laid out")
             promote(staging, final)
         except BaseException:
             discard(staging)
             raise
     return PackBuild(key, final, digest, len(rendered.pages), len(rendered.changed),
-                     time.perf_counter() - started, {"site": final / "site" / "index.html"})
+                     time.perf_counter() - started, {n: final / p.relative_to(staging) for n, p in files.items()})
 

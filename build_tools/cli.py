@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -84,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. BD")
     p.add_argument("--lang", dest="language", help="language code, e.g. en")
     p.add_argument("--edition", choices=["participant", "facilitator"], help="default: both editions")
+    p.add_argument("--format", default="html,pdf", metavar="LIST",
+                   help="what to build, comma-separated: html (the site), pdf (manuals and handouts); "
+                        "default: html,pdf")
     p.add_argument("--output", "-o", type=Path, default=None, help="output folder (default: ROOT/_build)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the paths of what was built")
     p.set_defaults(handler=cmd_build)
@@ -91,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Set the root logger before any library does: one theme dependency calls logging.basicConfig(INFO)
+    # on import, which would print every layout step of WeasyPrint.
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -246,13 +253,19 @@ def cmd_build(args, root: Path) -> int:
     except SelectionError as exc:
         print(f"coursepack build: {exc}", file=sys.stderr)
         return 2
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("html", "pdf")]
+    if unknown or not formats:
+        print(f"coursepack build: unknown format {', '.join(unknown) or '(none)'}; choose from html, pdf",
+              file=sys.stderr)
+        return 2
     out = (args.output or root / "_build").resolve()
     failed = 0
     for key in keys:
         if not args.quiet:
             print(f"building {key.id}")
         try:
-            result = build_pack(repo, key, out, log=(lambda s: None) if args.quiet else print)
+            result = build_pack(repo, key, out, formats=formats, log=(lambda s: None) if args.quiet else print)
         except ProblemsFound as exc:
             failed += 1
             for problem in exc.problems:
@@ -260,7 +273,11 @@ def cmd_build(args, root: Path) -> int:
             print(f"build of {key.id} failed: the previous output (if any) is unchanged", file=sys.stderr)
             continue
         for name, path in result.files.items():
-            print(f"{name}: {path}" if not args.quiet else path)
+            if not name.startswith("handout-"):
+                print(f"{name}: {path}" if not args.quiet else path)
+        handouts = [p for n, p in result.files.items() if n.startswith("handout-")]
+        if handouts:
+            print(f"handouts: {len(handouts)} in {handouts[0].parent}" if not args.quiet else handouts[0].parent)
         if not args.quiet:
             print(f"  done in {result.seconds:.1f} s (digest {result.digest})")
     return 1 if failed else 0

@@ -315,6 +315,10 @@ class Course(Strict):
     """What a build of this course produces."""
     editions: list[Literal["participant", "facilitator"]] = list(EDITIONS)
     """Editions built."""
+    paper: Literal["a4", "letter"] = "a4"
+    """Paper size of the printed manuals."""
+    licence: OneLine = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+    """Licence printed in the manuals' imprint."""
 
 
 # --------------------------------------------------------------------------- contexts

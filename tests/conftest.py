@@ -29,3 +29,33 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+@pytest.fixture(scope="session")
+def repo():
+    """The repository's own content, loaded once."""
+    from build_tools.catalogue import load_repo
+
+    return load_repo(REPO)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, repo):
+    """Build packs of the repository's content once per session: ``built(key)`` → the pack's output folder.
+
+    The participant and facilitator packs of the sample get the site and the PDFs; other packs the site only.
+    """
+    from build_tools.build import build_pack
+
+    out = tmp_path_factory.mktemp("packs")
+    cache = {}
+
+    def build(key, formats=("html",)):
+        full = ("html", "pdf")
+        if (key, full) in cache:
+            return cache[(key, full)]
+        if (key, tuple(formats)) not in cache:
+            cache[(key, tuple(formats))] = build_pack(repo, key, out, formats=tuple(formats)).output
+        return cache[(key, tuple(formats))]
+
+    return build

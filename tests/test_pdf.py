@@ -1,0 +1,212 @@
+"""The printed manuals, read back: outline, real page numbers, cross-references, metadata, fonts, tags, leaks."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+
+from build_tools.errors import ProblemsFound
+from build_tools.manuals import lay_out
+from build_tools.packs import PackKey
+from build_tools.resolve import resolve
+
+from .conftest import run_cli
+from .leaks import facilitator_only_texts, fingerprint, leaked
+
+PARTICIPANT = PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en", "participant")
+FACILITATOR = PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en", "facilitator")
+
+
+@pytest.fixture(scope="module")
+def outputs(built):
+    return {"participant": built(PARTICIPANT, ("html", "pdf")), "facilitator": built(FACILITATOR, ("html", "pdf"))}
+
+
+@pytest.fixture(scope="module")
+def manual(outputs) -> Path:
+    return outputs["participant"] / "participant-manual.pdf"
+
+
+@pytest.fixture(scope="module")
+def guide(outputs) -> Path:
+    return outputs["facilitator"] / "facilitator-guide.pdf"
+
+
+class PdfPages:
+    """A PDF read back: every page's text (pypdf), and the text set in heading sizes on the pages asked for
+    (pdfplumber, which reads font sizes but is slow, so only candidate pages are measured)."""
+
+    def __init__(self, path: Path):
+        self.texts = [page.extract_text() or "" for page in pypdf.PdfReader(path).pages]
+        self._pdf = pdfplumber.open(path)
+        self._headings: dict[int, str] = {}
+
+    def headings(self, index: int, min_size: float = 13.5) -> str:
+        if index not in self._headings:
+            words = self._pdf.pages[index].extract_words(extra_attrs=["size"])
+            self._headings[index] = fingerprint(" ".join(w["text"] for w in words if w["size"] >= min_size))
+        return self._headings[index]
+
+    def heading_page(self, title: str, after: int) -> int | None:
+        """The first page after ``after`` where ``title`` is set as a heading."""
+        key = fingerprint(title)
+        for i in range(after, len(self.texts)):
+            if key in fingerprint(self.texts[i]) and key in self.headings(i):
+                return i + 1
+        return None
+
+
+@functools.cache
+def read(path: Path) -> PdfPages:
+    return PdfPages(path)
+
+
+def page_texts(path: Path) -> list[str]:
+    return read(path).texts
+
+
+def toc_entries(texts: list[str]) -> tuple[int, list[tuple[str, int]]]:
+    """The contents page's entries as (title, printed page number), and the contents page number."""
+    toc_page = next(i for i, t in enumerate(texts) if "Contents" in t.splitlines()[:3])
+    entries, pending = [], ""
+    lines = texts[toc_page].splitlines()
+    for line in lines[lines.index("Contents") + 1:]:
+        m = re.match(r"^(.*?)\s*\.+\s*(\d+)$", line.strip())  # title, leader dots, page
+        if m:
+            entries.append(((pending + " " + m.group(1)).strip(), int(m.group(2))))
+            pending = ""
+        elif line.strip() and not re.match(r"^(Participant|Facilitator) edition|^Page \d+ of", line.strip()):
+            pending = (pending + " " + line.strip()).strip()
+    return toc_page + 1, entries
+
+
+def test_outline_lists_modules_and_sessions_in_order(manual, repo):
+    reader = pypdf.PdfReader(manual)
+    pack = resolve(repo.catalogue, PARTICIPANT)
+
+    def flatten(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                yield from flatten(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item) + 1
+
+    outline = list(flatten(reader.outline))
+    modules = [t for d, t, _ in outline if d == 0 and re.match(r"^\d+\. ", t)]
+    assert modules == [f"{i}. {r.module.title}" for i, r in enumerate(pack.modules, 1)]
+    sessions = [t for d, t, _ in outline if d == 1]
+    assert sessions == [rs.session.title for rs in pack.sessions()]
+    pages = [p for _, _, p in outline]
+    assert pages == sorted(pages)
+
+
+@pytest.mark.parametrize("which", ["manual", "guide"])
+def test_contents_page_numbers_are_the_real_pages(which, request):
+    path = request.getfixturevalue(which)
+    texts = page_texts(path)
+    toc_page, entries = toc_entries(texts)
+    assert len(entries) > 20
+    for title, printed in entries:
+        actual = read(path).heading_page(title, after=toc_page)
+        assert actual == printed, (title, printed, actual)
+
+
+def test_guide_quotes_the_participant_pages_where_sessions_begin(manual, guide, repo):
+    pack = resolve(repo.catalogue, FACILITATOR)
+    quoted = [int(n) for n in re.findall(r"Participant manual, page (\d+)", "\n".join(page_texts(guide)))]
+    sessions = pack.sessions()
+    assert len(quoted) == len(sessions)
+    toc_page, _ = toc_entries(page_texts(manual))
+    for rs, page in zip(sessions, quoted):
+        assert read(manual).heading_page(rs.session.title, after=toc_page) == page, rs.session.title
+
+
+@pytest.mark.parametrize("which", ["manual", "guide"])
+def test_metadata_language_fonts_and_tags(which, request):
+    path = request.getfixturevalue(which)
+    reader = pypdf.PdfReader(path)
+    meta = reader.metadata
+    assert meta.title.startswith("Decent work in global supply chains: ")
+    assert meta.author == "International Training Centre of the ILO, Turin"
+    assert "Labour inspectors" in meta.subject and "Bangladesh" in meta.subject
+    assert "C081" in meta["/Keywords"]
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert "/StructTreeRoot" in root
+    fonts = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor_owner = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descriptor_owner["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+
+
+def test_a4_by_default(manual):
+    box = pypdf.PdfReader(manual).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_no_facilitator_text_in_the_manual_or_handouts(outputs, guide, repo):
+    secrets = facilitator_only_texts(repo, PARTICIPANT)
+    assert len(secrets) > 50
+    assert len(leaked(secrets, "\n".join(page_texts(guide)))) > len(secrets) * 0.8
+    files = [outputs["participant"] / "participant-manual.pdf",
+             *sorted((outputs["participant"] / "handouts").glob("*.pdf")),
+             outputs["facilitator"] / "participant-manual.pdf"]
+    assert len(files) == 2 + len(resolve(repo.catalogue, PARTICIPANT).modules)
+    for path in files:
+        text = "\n".join(page_texts(path))
+        assert not leaked(secrets, text), (path.name, leaked(secrets, text)[:3])
+        assert "Facilitator notes" not in text and "[correct]" not in text
+
+
+def test_handouts_are_the_manual_pages_of_one_module(outputs, manual, repo):
+    pack = resolve(repo.catalogue, PARTICIPANT)
+    manual_pages = page_texts(manual)
+    for rmod in pack.modules:
+        handout = outputs["participant"] / "handouts" / f"{rmod.module.id}.pdf"
+        pages = page_texts(handout)
+        assert fingerprint(rmod.module.title) in fingerprint(pages[0])
+        start = next(i for i, t in enumerate(manual_pages) if t == pages[0])
+        assert manual_pages[start:start + len(pages)] == pages  # the same pages, same numbers
+
+
+def test_the_two_copies_of_the_participant_manual_are_the_same_file(outputs):
+    a = (outputs["participant"] / "participant-manual.pdf").read_bytes()
+    b = (outputs["facilitator"] / "participant-manual.pdf").read_bytes()
+    assert a == b
+
+
+@pytest.mark.parametrize("url", ["file:///etc/hostname", "https://example.org/logo.png", "outside.png"])
+def test_print_refuses_anything_outside_the_build_folder(tmp_path, url):
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    folder = tmp_path / "manual"
+    folder.mkdir()
+    if url == "outside.png":  # a symlink inside the folder that points outside it
+        (folder / "link.png").symlink_to(tmp_path / "outside.png")
+        url = "link.png"
+    html = f'<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p>x</p><img src="{url}" alt="x"></body></html>'
+    with pytest.raises(ProblemsFound) as failure:
+        lay_out(folder, html, "", {})
+    assert failure.value.problems[0].code == "print-fetch"
+    assert "refused" in failure.value.problems[0].message
+
+
+def test_letter_paper_option(minimal_root, capsys):
+    course = minimal_root / "curriculum" / "sample.yml"
+    course.write_text(course.read_text() + "paper: letter\n")
+    code, out, err = run_cli(capsys, "build", "sample", "--audience", "labour-inspectors", "--sector",
+                             "agriculture", "--country", "BD", "--edition", "participant", "--format", "pdf",
+                             "--root", str(minimal_root))
+    assert code == 0, err
+    pdf = minimal_root / "_build" / "sample.labour-inspectors.agriculture.bd.en.participant" / "participant-manual.pdf"
+    box = pypdf.PdfReader(pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
