@@ -84,7 +84,8 @@ def test_a_sphinx_warning_fails_the_build_and_keeps_the_output(built_once, capsy
     """A page Sphinx warns about (here an image that passes the lint but does not exist) is not published."""
     root, output, before = built_once
     (root / "modules" / "assets").mkdir()
-    (root / "modules" / "assets" / "chain.svg").write_text("not an svg")
+    (root / "modules" / "assets" / "chain.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>')
     _break_body(root, "to its suppliers in {{ country.name }}.",
                 "to its suppliers in {{ country.name }}.\n\n      ![A supply chain](assets/chain.svg)")
     code, out, err = run_cli(capsys, "build", *PACK, "--root", str(root))

@@ -43,8 +43,11 @@ def test_offline_search_finds_a_term_from_a_session(site):
     root = site.resolve().as_uri()
     with browser_page() as b:
         b.page.goto(f"{root}/search.html?q={quote('subcontract')}")
+        # Results are added one by one; Sphinx writes "Search finished, found N pages…" when it is done.
+        b.page.wait_for_function(
+            "() => (document.querySelector('#search-results .search-summary') || {}).textContent"
+            "?.includes('Search finished')", timeout=30000)
         results = b.page.locator("#search-results li a")
-        results.first.wait_for(timeout=15000)
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         assert any("global-supply-chains/anatomy-of-a-supply-chain" in h for h in hrefs), hrefs
         assert not [u for u in b.requests if not u.startswith(root + "/")]
