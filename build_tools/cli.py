@@ -50,7 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_root(p)
     p.add_argument("--json", action="store_true", help="print problems and the summary as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="print problems only, no summary")
+    p.add_argument("--lang", metavar="L", help="also report, per module, the translations into L that are "
+                                              "missing, fuzzy or out of date")
     p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("i18n", help="gettext catalogues for translators: extract, update",
+                       description="Translations are gettext .po files beside the content "
+                                   "(modules/locale/<lang>/<module>.po, curriculum/locale/<lang>/*.po).",
+                       epilog="extract: write the .pot templates and create .po files for new languages\n"
+                              "update:  merge changed sources into every .po; changed entries become fuzzy",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_root(p)
+    p.add_argument("action", choices=["extract", "update"])
+    p.add_argument("--lang", action="append", default=[], metavar="L",
+                   help="with extract: create catalogues for this language (repeatable)")
+    p.set_defaults(handler=cmd_i18n)
 
     p = sub.add_parser("schema", help="write JSON Schema files for module, course and context files",
                        description="Write JSON Schemas that editors (yaml-language-server) use to autocomplete "
@@ -292,3 +306,19 @@ def _sample(root: Path) -> dict | None:
         return None
     sample = config.get("tool", {}).get("coursepack", {}).get("sample")
     return dict(sample) if sample else None
+
+
+def cmd_i18n(args, root: Path) -> int:
+    from .i18n import extract, update
+
+    repo = _load_checked(root)
+    if repo is None:
+        return 1
+    if args.action == "extract":
+        changed = extract(repo, args.lang)
+        print(f"i18n extract: {len(changed)} file(s) written" + "".join(f"\n  {c}" for c in changed))
+        return 0
+    changed, fuzzy = update(repo)
+    print(f"i18n update: {len(changed)} catalogue(s) changed, {fuzzy} entr{'y' if fuzzy == 1 else 'ies'} "
+          f"marked fuzzy (source text changed)" + "".join(f"\n  {c}" for c in changed))
+    return 0
