@@ -25,7 +25,8 @@ from .manuals import print_pack
 from .packs import PackKey
 from .publish import discard, locked, promote, recover, staging_dir
 from .render import render_pack
-from .resolve import Pack, resolve
+from .localize import resolve_pack
+from .resolve import Pack
 from .sitebuild import build_site
 
 
@@ -63,7 +64,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=FORMATS,
                log: Callable[[str], None] = lambda s: None) -> PackBuild:
     """Build one pack into ``out/<pack-id>``; raise :class:`ProblemsFound` (output untouched) on failure."""
     started = time.perf_counter()
-    pack = resolve(repo.catalogue, key)
+    pack = resolve_pack(repo, key)
     digest = pack_digest(repo, pack)
     final = out / key.id
     work = out / ".work" / key.id

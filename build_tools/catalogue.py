@@ -54,6 +54,8 @@ class Repo:
     """(kind, id) → source; kind is module, course, audience, sector, region, instrument, country, term."""
     problems: Problems = field(default_factory=Problems)
     files: list[Path] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)
+    """Derived data reused across the packs of one run (e.g. the catalogue in each language)."""
     unloadable: set[tuple[str, str]] = field(default_factory=set)
     """(kind, id) of objects whose file failed to load: references to them are not reported again.
     The id is the file name's stem; ``*`` stands for every id of a kind whose context file failed."""

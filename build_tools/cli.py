@@ -139,6 +139,12 @@ def cmd_check(args, root: Path) -> int:
 
     repo = load_repo(root)
     problems = validate(repo)
+    coverage: list[str] = []
+    if args.lang:
+        from .localize import translation_report
+
+        coverage, found = translation_report(repo, args.lang)
+        problems.extend(found)
     cat = repo.catalogue
     summary = {
         "modules": len(cat.modules),
@@ -150,11 +156,15 @@ def cmd_check(args, root: Path) -> int:
         "errors": len(problems.errors), "warnings": len(problems.items) - len(problems.errors),
     }
     if args.json:
-        print(json.dumps({"ok": not problems.errors, "summary": summary,
+        print(json.dumps({"ok": not problems.errors, "summary": summary, "translations": coverage,
                           "problems": [p.as_dict() for p in problems.sorted()]}, indent=2))
         return 1 if problems.errors else 0
     for problem in problems.sorted():
         print(problem.format(), file=sys.stderr if problem.severity == "error" else sys.stdout)
+    if coverage and not args.quiet:
+        print(f"Translations into {args.lang!r}:")
+        for line in coverage:
+            print(f"  {line}")
     if not args.quiet:
         print(f"{summary['modules']} modules, {summary['sessions']} sessions, {summary['courses']} courses "
               f"expanding to {summary['packs']} packs; {summary['audiences']} audiences, {summary['sectors']} "

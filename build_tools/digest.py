@@ -23,7 +23,11 @@ def pack_inputs(repo: Repo, pack: Pack) -> list[Path]:
                                            "glossary.yml")]
     files += [root / "modules" / f"{r.module.id}.yml" for r in pack.modules]
     files += [p for p in (root / "templates").rglob("*") if p.is_file()]
-    return sorted(set(files))
+    if pack.language != pack.course.source_language:
+        lang = pack.language
+        files += [root / "modules" / "locale" / lang / f"{r.module.id}.po" for r in pack.modules]
+        files += [root / "curriculum" / "locale" / lang / name for name in ("courses.po", "contexts.po")]
+    return sorted(p for p in set(files) if p.exists())
 
 
 def pack_digest(repo: Repo, pack: Pack) -> str:

@@ -33,3 +33,42 @@ def _read(path: Path) -> dict:
     if not hasattr(loaded, "data") or not isinstance(loaded.data, dict):
         raise ValueError(f"{path}: cannot read labels: {getattr(loaded, 'message', 'not a mapping')}")
     return loaded.data
+
+
+class LocaleFormat:
+    """Times, dates and numbers as the pack's locale writes them (Babel, from the Unicode CLDR)."""
+
+    def __init__(self, language: str):
+        from babel import Locale
+
+        self.locale = Locale.parse(language)
+        self.rtl = self.locale.character_order == "right-to-left"
+
+    def time(self, minutes: int) -> str:
+        from datetime import time
+
+        from babel.dates import format_skeleton
+
+        return format_skeleton("Hm", time(minutes // 60, minutes % 60), locale=self.locale)
+
+    def span(self, start: int, end: int) -> str:
+        return f"{self.time(start)}–{self.time(end)}"
+
+    def date(self, iso: str) -> str:
+        from datetime import date
+
+        from babel.dates import format_date
+
+        return format_date(date.fromisoformat(iso), "long", locale=self.locale)
+
+    def number(self, value: int) -> str:
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        """A language's name in that language (what a language switcher shows)."""
+        from babel import Locale
+
+        name = Locale.parse(code).get_display_name(code) or code
+        return name[:1].upper() + name[1:]

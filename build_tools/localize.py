@@ -49,6 +49,7 @@ class Localized:
 
 
 def localize(repo: Repo, language: str, source_language: str) -> Localized:
+    """Apply the current translations into ``language`` (none when it is the source language)."""
     cat = repo.catalogue
     if language == source_language:
         return Localized(language, cat)
@@ -97,3 +98,59 @@ def _translate_contexts(cat: m.Catalogue, triples, usable: dict[str, str]) -> di
         else:
             items[ident] = item.model_copy(update={unit.path[0]: text})
     return out
+
+
+def translation_report(repo: Repo, language: str) -> tuple[list[str], list[Problem]]:
+    """Per catalogue: how much is translated; fuzzy and out-of-date entries and broken translated text as
+    warnings (errors for text that would break the build) at their line in the .po."""
+    from .content_lint import lint_text
+    from .i18n import load_po
+
+    localized = localize(repo, language, source_language="")
+    lines, problems = [], []
+    for path, status in sorted(localized.status.items()):
+        total = status.translated + len(status.missing) + len(status.fuzzy) + len(status.stale)
+        verdict = "complete" if status.complete else \
+            f"{len(status.missing)} missing, {len(status.fuzzy)} fuzzy, {len(status.stale)} out of date"
+        lines.append(f"{path}: {status.translated}/{total} translated ({verdict})")
+        for unit, line in status.fuzzy:
+            problems.append(Problem(Location(path, line), "translation-fuzzy",
+                                    f"the translation of {unit.context} is marked fuzzy: it is not used",
+                                    "check it against the new source text, then remove the fuzzy flag",
+                                    severity="warning"))
+        for unit, line in status.stale:
+            problems.append(Problem(Location(path, line), "translation-stale",
+                                    f"the source of {unit.context} changed since it was translated: "
+                                    f"the translation is not used", "run `coursepack i18n update`, then review it",
+                                    severity="warning"))
+        po = repo.root / path
+        if po.exists():
+            for msg in load_po(po, language):
+                if msg.id and msg.string and not msg.fuzzy and msg.context and _is_myst(msg.context):
+                    for offset, code, message, hint in lint_text(msg.string, repo.catalogue):
+                        problems.append(Problem(Location(path, (msg.lineno or 1)), code,
+                                                f"in the translation of {msg.context}: {message}", hint))
+    return lines, problems
+
+
+def _is_myst(context: str) -> bool:
+    return context.endswith((".body", ".instructions", ".facilitator_notes"))
+
+
+def resolve_pack(repo: Repo, key):
+    """Resolve ``key`` in its language; raise ProblemsFound when its translations do not allow the pack."""
+    from .errors import ProblemsFound
+    from .resolve import check_key, resolve
+
+    check_key(repo.catalogue, key)
+    course = repo.catalogue.courses[key.course]
+    cache_key = ("localized", key.language, course.source_language)
+    if cache_key not in repo.cache:
+        repo.cache[cache_key] = localize(repo, key.language, course.source_language)
+    localized: Localized = repo.cache[cache_key]
+    modules = [mid for mid in course.modules if repo.catalogue.modules[mid].applies_to(key.audience, key.sector)]
+    problems = localized.problems(course, modules)
+    if problems:
+        raise ProblemsFound(problems)
+    fallback = frozenset(k for k in localized.fallback if k[0] in modules or k == ("contexts",))
+    return resolve(localized.catalogue, key, fallback)

@@ -28,13 +28,13 @@ from .catalogue import Repo
 from .context import ratification_phrase
 from .digest import pack_digest
 from .errors import Location, Problem, ProblemsFound
-from .labels import Labels, load_labels
+from .labels import Labels, LocaleFormat, load_labels
 from .mdhtml import myst_to_html
 from .render import TrainerText, write_tree
-from .resolve import Pack, resolve
+from .localize import resolve_pack
+from .resolve import Pack
 
 PDF_VARIANT = "pdf/ua-1"
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "pt": "Português"}
 
 
 @dataclass
@@ -113,7 +113,7 @@ def manual_html(repo: Repo, pack: Pack, labels: Labels, digest: str,
         index = {s.id: i for i, s in enumerate(mod.sessions)}
         for rs in rmod.sessions:
             si = index[rs.session.id]
-            clocks = dict(zip((ai for ai, _ in rs.activities), (t for _, t in rs.activity_times())))
+            clocks = dict(zip((ai for ai, _ in rs.activities), (span for _, span in rs.activity_times())))
             fragments[rs.key] = Fragments(
                 html(mod.id, ("sessions", si, "body"), rs.session.body),
                 [(v.title, html(mod.id, ("sessions", si, "variants", vi, "body"), v.body)) for vi, v in rs.variants],
@@ -127,17 +127,18 @@ def manual_html(repo: Repo, pack: Pack, labels: Labels, digest: str,
 
     doc_kind = labels["facilitator_guide"] if pack.facilitator else labels["participant_manual"]
     edition_label = labels["edition_facilitator"] if pack.facilitator else labels["edition_participant"]
+    fmt = LocaleFormat(pack.language)
     context = {
-        "pack": pack, "L": labels, "digest": digest, "version": __version__, "facilitator": pack.facilitator,
+        "pack": pack, "L": labels, "F": fmt, "digest": digest, "version": __version__, "facilitator": pack.facilitator,
         "edition": pack.edition, "doc_kind": doc_kind, "edition_label": edition_label,
         "doc_title": f"{pack.course.title}: {doc_kind} ({pack.country.name})",
         "subject": labels["pack_for"].format(audience=pack.audience.title, sector=pack.sector.title,
                                              country=pack.country.name),
         "keywords": ", ".join([pack.audience.title, pack.sector.title, pack.country.name]
                               + [i.code for i in pack.instruments]),
-        "language_name": LANGUAGE_NAMES.get(pack.language, pack.language),
-        "direction": "rtl" if pack.language in ("ar", "he", "fa", "ur") else "ltr",
-        "dates": _dates(pack), "paper": pack.course.paper,
+        "language_name": fmt.language_name(pack.language),
+        "direction": "rtl" if fmt.rtl else "ltr",
+        "dates": _dates(pack, fmt), "paper": pack.course.paper,
         "status": lambda code: ratification_phrase(pack.country.ratifications.get(code), labels),
         "fact": pack.country.ratifications.get, "fragments": fragments,
         "sessions": {rs.key: rs for rs in pack.sessions()}, "modules": {r.module.id: r.module for r in pack.modules},
@@ -148,15 +149,18 @@ def manual_html(repo: Repo, pack: Pack, labels: Labels, digest: str,
             text.assets)
 
 
-def _dates(pack: Pack) -> str | None:
+def _dates(pack: Pack, fmt: LocaleFormat) -> str | None:
+    """First and last day of the course, when the schedule has a start date (teaching days, weekends aside)."""
     start = pack.course.schedule.start_date
     if not start or len(start) != 10:
         return None
     from datetime import date, timedelta
 
-    first = date.fromisoformat(start)
-    last = first + timedelta(days=pack.course.schedule.days - 1)
-    return f"{first.isoformat()} – {last.isoformat()}"
+    day, left = date.fromisoformat(start), pack.course.schedule.days - 1
+    while left:
+        day += timedelta(days=1)
+        left -= day.weekday() < 5
+    return f"{fmt.date(start)} – {fmt.date(day.isoformat())}"
 
 
 def lay_out(folder: Path, html: str, css: str, assets: dict[str, bytes]):
@@ -205,7 +209,7 @@ def print_pack(repo: Repo, pack: Pack, out: Path, work: Path) -> dict[str, Path]
     A facilitator pack holds the participant manual too (it is what the guide's page numbers point at);
     it is laid out from the participant pack, with that pack's digest, so both copies are the same file."""
     labels = load_labels(repo.root / "templates", pack.language)
-    participant = pack if not pack.facilitator else resolve(repo.catalogue, replace(pack.key, edition="participant"))
+    participant = pack if not pack.facilitator else resolve_pack(repo, replace(pack.key, edition="participant"))
     participant_digest = pack_digest(repo, participant)
     html, css, assets = manual_html(repo, participant, labels, participant_digest)
     document = lay_out(work / "participant", html, css, assets)

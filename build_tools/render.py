@@ -27,7 +27,7 @@ from .catalogue import Repo
 from .content_lint import ASSETS
 from .context import CountryView, CourseView, TitleView, ratification_phrase
 from .errors import Problem, ProblemsFound
-from .labels import Labels, load_labels
+from .labels import Labels, LocaleFormat, load_labels
 from .markdown import MySTSafe, md_escape, md_url
 from .resolve import Pack
 
@@ -121,7 +121,8 @@ def render_pack(repo: Repo, pack: Pack, srcdir: Path, digest: str) -> Rendered:
     labels = load_labels(templates, pack.language)
     text = TrainerText(repo, pack, labels)
     env = template_env(templates)
-    common = {"pack": pack, "L": labels, "digest": digest, "facilitator": pack.facilitator,
+    common = {"pack": pack, "L": labels, "F": LocaleFormat(pack.language), "digest": digest,
+              "facilitator": pack.facilitator,
               "status": lambda code: ratification_phrase(pack.country.ratifications.get(code), labels),
               "fact": pack.country.ratifications.get, "version": _version(),
               "sessions": {rs.key: rs for rs in pack.sessions()}, "modules": {r.module.id: r.module for r in pack.modules}}
@@ -136,7 +137,7 @@ def render_pack(repo: Repo, pack: Pack, srcdir: Path, digest: str) -> Rendered:
             si = index[rs.session.id]
             body = text(mod.id, ("sessions", si, "body"), rs.session.body)
             variants = [(v, text(mod.id, ("sessions", si, "variants", vi, "body"), v.body)) for vi, v in rs.variants]
-            clocks = dict(zip((ai for ai, _ in rs.activities), (t for _, t in rs.activity_times())))
+            clocks = dict(zip((ai for ai, _ in rs.activities), (span for _, span in rs.activity_times())))
             activities = [(a, text(mod.id, ("sessions", si, "activities", ai, "instructions"), a.instructions),
                            clocks[ai]) for ai, a in rs.activities]
             notes = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import model as m
 from .packs import PackKey, dimension_choices
-from .timetable import Slot, Timetable, place, to_clock
+from .timetable import Slot, Timetable, place
 
 
 @dataclass(frozen=True)
@@ -47,20 +47,18 @@ class ResolvedSession:
         return self.slots[0].day if self.slots else None
 
     @property
-    def clock(self) -> str:
-        if not self.slots:
-            return ""
-        return f"{to_clock(self.slots[0].start)}-{to_clock(self.slots[-1].end)}"
+    def span(self) -> tuple[int, int] | None:
+        """Start and end, in minutes since midnight, of the whole session (breaks included)."""
+        return (self.slots[0].start, self.slots[-1].end) if self.slots else None
 
-    def activity_times(self) -> list[tuple[m.Activity, str]]:
-        """Clock times of the activities when the session runs in one piece: input first, then activities."""
+    def activity_times(self) -> list[tuple[m.Activity, tuple[int, int] | None]]:
+        """When each activity runs, if the session runs in one piece: the input first, then the activities."""
         if len(self.slots) != 1:
-            return [(a, "") for _, a in self.activities]
-        slot = self.slots[0]
-        t = slot.start + (self.session.minutes - sum(a.minutes for _, a in self.activities))
+            return [(a, None) for _, a in self.activities]
+        t = self.slots[0].start + (self.session.minutes - sum(a.minutes for _, a in self.activities))
         out = []
         for _, activity in self.activities:
-            out.append((activity, f"{to_clock(t)}-{to_clock(t + activity.minutes)}"))
+            out.append((activity, (t, t + activity.minutes)))
             t += activity.minutes
         return out
 
@@ -90,6 +88,9 @@ class Pack:
     instruments: tuple[m.Instrument, ...]
     glossary: tuple[m.Term, ...]
     dims: dict[str, str] = field(default_factory=dict)
+    fallback: frozenset = frozenset()
+    """What shows source-language text in a translated pack: ``(module,)``, ``(module, session)``,
+    ``("contexts",)`` (see :mod:`build_tools.localize`)."""
 
     @property
     def facilitator(self) -> bool:
@@ -114,8 +115,9 @@ def check_key(cat: m.Catalogue, key: PackKey) -> None:
                             + ", ".join(values))
 
 
-def resolve(cat: m.Catalogue, key: PackKey) -> Pack:
-    """The pack for ``key``: only what applies to it, with the timetable placed."""
+def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -> Pack:
+    """The pack for ``key``: only what applies to it, with the timetable placed. ``cat`` is the catalogue
+    in the pack's language (:func:`build_tools.localize.resolve_pack` gives both)."""
     check_key(cat, key)
     course = cat.courses[key.course]
     country = cat.countries[key.country]
@@ -138,7 +140,7 @@ def resolve(cat: m.Catalogue, key: PackKey) -> Pack:
     instruments = tuple(sorted((cat.instruments[c] for c in codes), key=_instrument_order))
     return Pack(key, course, cat.audiences[key.audience], cat.sectors[key.sector], country,
                 cat.regions[country.region], key.edition, key.language, tuple(resolved), table, instruments,
-                tuple(sorted(cat.glossary.values(), key=lambda t: t.term.lower())), dims)
+                tuple(sorted(cat.glossary.values(), key=lambda t: t.term.lower())), dims, fallback)
 
 
 _CATEGORY_ORDER = {"declaration": 0, "fundamental": 1, "governance": 2, "technical": 3}

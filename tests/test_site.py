@@ -110,7 +110,7 @@ def test_timetable_clock_times_add_up(site, repo):
     minutes_by_session = {(m.module.id, s.session.id): s.session.minutes for m in pack.modules for s in m.sessions}
     placed: dict[str, int] = {}
     for day_text in days[1::2]:
-        times = [(to_minutes(a), to_minutes(b)) for a, b in re.findall(r"(\d\d:\d\d)-(\d\d:\d\d)", day_text)]
+        times = [(to_minutes(a), to_minutes(b)) for a, b in re.findall(r"(\d\d:\d\d)[-–](\d\d:\d\d)", day_text)]
         assert times[0][0] == to_minutes(course.schedule.day_start)
         assert times[-1][1] <= to_minutes(course.schedule.day_end)
         for (start, end), (next_start, _) in zip(times, times[1:]):
