@@ -20,6 +20,10 @@ myst_url_schemes = ["http", "https", "mailto"]
 myst_heading_anchors = 3
 
 html_theme = "furo"
+templates_path = ["templates/site/_templates"]
+html_sidebars = {"**": ["sidebar/brand.html", "sidebar/languages.html", "sidebar/search.html",
+                        "sidebar/scroll-start.html", "sidebar/navigation.html", "sidebar/scroll-end.html"]}
+html_context = {"coursepack_languages": [], "coursepack_languages_label": "Languages"}  # set per pack
 html_title = "Course pack"
 html_static_path = ["templates/site"]
 html_css_files = ["coursepack.css"]

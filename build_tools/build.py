@@ -6,28 +6,31 @@ Output layout (``OUT`` is ``_build/`` by default)::
     OUT/<pack-id>/...                      PDFs and packages, beside the site
     OUT/.work/<pack-id>/src/               the generated MyST tree (kept for incremental builds)
     OUT/.work/<pack-id>/doctrees/          Sphinx's environment (never published)
+    OUT/.cache/print/<digest>/             laid-out participant manuals (see printcache.py)
 
-Nothing under ``OUT/<pack-id>`` changes unless the whole build succeeded.
+Nothing under ``OUT/<pack-id>`` changes unless the whole build succeeded. ``OUT/<pack-id>/.coursepack.json``
+records the digest and outputs of the last build: a pack whose digest has not changed is not rebuilt.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .catalogue import Repo
 from .digest import pack_digest
 from .errors import ProblemsFound
-from .labels import load_labels
+from .labels import LocaleFormat, load_labels
+from .localize import resolve_pack
 from .manuals import print_pack
 from .packs import PackKey
 from .publish import discard, locked, promote, recover, staging_dir
 from .render import render_pack
-from .localize import resolve_pack
 from .resolve import Pack
-from .sitebuild import build_site
+from .sitebuild import build_site, set_direction
 
 
 @dataclass
@@ -40,6 +43,24 @@ class PackBuild:
     seconds: float
     files: dict[str, Path] = field(default_factory=dict)
     """Output name (``site``, ``participant-manual``…) → path."""
+    skipped: bool = False
+    """True when the pack was up to date and nothing was built."""
+
+
+STAMP = ".coursepack.json"
+
+
+def _up_to_date(final: Path, digest: str, formats) -> dict[str, Path] | None:
+    """The outputs of the last build if it had this digest and these formats, and they are all there."""
+    try:
+        stamp = json.loads((final / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = {name: final / rel for name, rel in stamp.get("files", {}).items()}
+    if stamp.get("digest") == digest and set(formats) <= set(stamp.get("formats", ())) \
+            and all(p.exists() for p in files.values()):
+        return files
+    return None
 
 
 def site_overrides(pack: Pack, labels) -> dict:
@@ -48,21 +69,26 @@ def site_overrides(pack: Pack, labels) -> dict:
     options = {"navigation_with_keys": True, "top_of_page_buttons": []}
     if pack.facilitator:
         options["announcement"] = edition
+    fmt = LocaleFormat(pack.language)
+    languages = [{"code": lang, "name": fmt.language_name(lang), "current": lang == pack.language,
+                  "pack": replace(pack.key, language=lang).id} for lang in pack.course.languages]
     return {
         "project": pack.course.title,
         "author": pack.course.centre,
         "html_title": f"{pack.course.title} · {pack.country.name} · {edition}",
         "language": pack.language,
         "html_theme_options": options,
+        "html_context": {"coursepack_languages": languages, "coursepack_languages_label": labels["languages"]},
     }
 
 
 FORMATS = ("html", "pdf")
 
 
-def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=FORMATS,
+def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=FORMATS, force: bool = False,
                log: Callable[[str], None] = lambda s: None) -> PackBuild:
-    """Build one pack into ``out/<pack-id>``; raise :class:`ProblemsFound` (output untouched) on failure."""
+    """Build one pack into ``out/<pack-id>``; raise :class:`ProblemsFound` (output untouched) on failure.
+    An up-to-date pack (same digest, same formats, outputs present) is not rebuilt unless ``force``."""
     started = time.perf_counter()
     pack = resolve_pack(repo, key)
     digest = pack_digest(repo, pack)
@@ -70,6 +96,10 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=FORMATS,
     work = out / ".work" / key.id
     with locked(out / ".work" / f"{key.id}.lock"):
         recover(final)
+        existing = None if force else _up_to_date(final, digest, formats)
+        if existing is not None:
+            log("  up to date")
+            return PackBuild(key, final, digest, 0, 0, time.perf_counter() - started, existing, skipped=True)
         rendered = render_pack(repo, pack, work / "src", digest)
         log(f"  rendered {len(rendered.pages)} pages ({len(rendered.changed)} changed)")
         staging = staging_dir(final)
@@ -81,11 +111,19 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=FORMATS,
                                     site_overrides(pack, labels))
                 if result.warnings:
                     raise ProblemsFound(result.warnings)
+                if LocaleFormat(pack.language).rtl:
+                    set_direction(staging / "site", "rtl")
                 files["site"] = staging / "site" / "index.html"
                 log("  site built")
             if "pdf" in formats:
-                files.update(print_pack(repo, pack, staging, work / "print"))
-                log(f"  {len(files) - ('site' in files)} PDF(s) laid out")
+                printed = print_pack(repo, pack, staging, work / "print", out / ".cache" / "print")
+                files.update(printed)
+                handouts = sum(name.startswith("handout-") for name in printed)
+                log(f"  manuals laid out: {', '.join(n for n in printed if not n.startswith('handout-'))}"
+                    + (f" and {handouts} handouts" if handouts else ""))
+            stamp = {"digest": digest, "formats": sorted(formats),
+                     "files": {n: str(p.relative_to(staging)) for n, p in files.items()}}
+            (staging / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")
             promote(staging, final)
         except BaseException:
             discard(staging)

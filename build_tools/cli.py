@@ -319,10 +319,13 @@ def _sample(root: Path) -> dict | None:
 
 
 def cmd_i18n(args, root: Path) -> int:
+    from .catalogue import load_repo
     from .i18n import extract, update
 
-    repo = _load_checked(root)
-    if repo is None:
+    repo = load_repo(root)  # only loading errors matter here: out-of-date translations are what update is for
+    if repo.problems.errors:
+        for problem in repo.problems.sorted():
+            print(problem.format(), file=sys.stderr)
         return 1
     if args.action == "extract":
         changed = extract(repo, args.lang)

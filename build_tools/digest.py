@@ -23,6 +23,8 @@ def pack_inputs(repo: Repo, pack: Pack) -> list[Path]:
                                            "glossary.yml")]
     files += [root / "modules" / f"{r.module.id}.yml" for r in pack.modules]
     files += [p for p in (root / "templates").rglob("*") if p.is_file()]
+    files += [p for p in (root / "modules" / "assets").rglob("*") if p.is_file()]
+    files += [root / "modules" / "assets"]  # its presence: a deleted image must change the digest
     if pack.language != pack.course.source_language:
         lang = pack.language
         files += [root / "modules" / "locale" / lang / f"{r.module.id}.po" for r in pack.modules]
@@ -36,7 +38,7 @@ def pack_digest(repo: Repo, pack: Pack) -> str:
     h = hashlib.sha256()
     h.update(f"coursepack {__version__}\n{pack.key.id}\n".encode())
     for path in pack_inputs(repo, pack):
-        data = path.read_bytes()
+        data = path.read_bytes() if path.is_file() else b"(folder)"
         h.update(f"{path.relative_to(repo.root).as_posix()} {len(data)}\n".encode())
         h.update(data)
     return h.hexdigest()[:16]

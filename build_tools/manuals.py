@@ -30,6 +30,7 @@ from .digest import pack_digest
 from .errors import Location, Problem, ProblemsFound
 from .labels import Labels, LocaleFormat, load_labels
 from .mdhtml import myst_to_html
+from . import printcache
 from .render import TrainerText, write_tree
 from .localize import resolve_pack
 from .resolve import Pack
@@ -203,30 +204,43 @@ def write_pdf(document, path: Path, digest: str, pages=None) -> None:
     doc.write_pdf(str(path), pdf_variant=PDF_VARIANT, pdf_identifier=digest.encode("ascii"))
 
 
-def print_pack(repo: Repo, pack: Pack, out: Path, work: Path) -> dict[str, Path]:
+def print_pack(repo: Repo, pack: Pack, out: Path, work: Path, cache: Path) -> dict[str, Path]:
     """Lay out the pack's manuals and write the PDFs into ``out``; return output name → path.
 
-    A facilitator pack holds the participant manual too (it is what the guide's page numbers point at);
-    it is laid out from the participant pack, with that pack's digest, so both copies are the same file."""
+    A facilitator pack holds the participant manual too (it is what the guide's page numbers point at).
+    The participant manual, its handouts and the pages where each session starts are kept in ``cache``
+    under the participant pack's digest, so the two editions lay it out once between them."""
     labels = load_labels(repo.root / "templates", pack.language)
     participant = pack if not pack.facilitator else resolve_pack(repo, replace(pack.key, edition="participant"))
-    participant_digest = pack_digest(repo, participant)
-    html, css, assets = manual_html(repo, participant, labels, participant_digest)
-    document = lay_out(work / "participant", html, css, assets)
-    anchors = anchor_pages(document)
+    entry = printcache.lookup(cache, pack_digest(repo, participant))
+    if entry is None:
+        entry = _lay_out_participant(repo, participant, labels, work, cache)
     files = {"participant-manual": out / "participant-manual.pdf"}
-    write_pdf(document, files["participant-manual"], participant_digest)
+    printcache.copy(entry.folder / "participant-manual.pdf", files["participant-manual"])
     if not pack.facilitator:
-        starts = [anchors[f"m-{r.module.id}"] for r in participant.modules] + [anchors["instruments"]]
-        for rmod, first, end in zip(participant.modules, starts, starts[1:]):
-            name = f"handout-{rmod.module.id}"
-            files[name] = out / "handouts" / f"{rmod.module.id}.pdf"
-            write_pdf(document, files[name], participant_digest, document.pages[first - 1:end - 1])
+        for rmod in participant.modules:
+            files[f"handout-{rmod.module.id}"] = out / "handouts" / f"{rmod.module.id}.pdf"
+            printcache.copy(entry.folder / "handouts" / f"{rmod.module.id}.pdf", files[f"handout-{rmod.module.id}"])
         return files
     digest = pack_digest(repo, pack)
-    pages = {rs.key: anchors[f"s-{rs.module_id}--{rs.session.id}"] for rs in participant.sessions()}
+    pages = {rs.key: entry.pages[f"s-{rs.module_id}--{rs.session.id}"] for rs in participant.sessions()}
     html, css, assets = manual_html(repo, pack, labels, digest, participant_pages=pages)
     guide = lay_out(work / "facilitator", html, css, assets)
     files["facilitator-guide"] = out / "facilitator-guide.pdf"
     write_pdf(guide, files["facilitator-guide"], digest)
     return files
+
+
+def _lay_out_participant(repo: Repo, participant: Pack, labels: Labels, work: Path, cache: Path):
+    """Lay out the participant manual once; store it, its handouts and its anchor pages in the cache."""
+    digest = pack_digest(repo, participant)
+    html, css, assets = manual_html(repo, participant, labels, digest)
+    document = lay_out(work / "participant", html, css, assets)
+    anchors = anchor_pages(document)
+    with printcache.store(cache, digest, anchors) as folder:
+        write_pdf(document, folder / "participant-manual.pdf", digest)
+        starts = [anchors[f"m-{r.module.id}"] for r in participant.modules] + [anchors["instruments"]]
+        for rmod, first, end in zip(participant.modules, starts, starts[1:]):
+            write_pdf(document, folder / "handouts" / f"{rmod.module.id}.pdf", digest,
+                      document.pages[first - 1:end - 1])
+    return printcache.lookup(cache, digest)

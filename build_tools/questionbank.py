@@ -46,6 +46,15 @@ def gift_escape(text: str) -> str:
     return "".join("\\" + c if c in GIFT_SPECIAL else c for c in text)
 
 
+def gift_text(text: str) -> str:
+    """A text for GIFT: HTML, then escaped. Moodle reads a leading ``[…]`` as a text format and a leading
+    ``%n%`` as an answer's grade, which backslashes do not prevent: those become character references."""
+    text = as_html(text)
+    if text[:1] in ("[", "%"):
+        text = f"&#{ord(text[0])};" + text[1:]
+    return gift_escape(text)
+
+
 def question_name(rs: ResolvedSession, item) -> str:
     return f"{rs.session.id}/{item.id}"
 
@@ -66,15 +75,15 @@ def gift(pack: Pack, rmod: ResolvedModule, items: list) -> str:
            f"$CATEGORY: {category(pack, rmod)}", ""]
     for rs, item in items:
         single = sum(c.correct for c in item.choices) == 1
-        out.append(f"::{gift_escape(question_name(rs, item))}::[html]{gift_escape(as_html(item.question))} {{")
+        out.append(f"::{gift_escape(question_name(rs, item))}::[html]{gift_text(item.question)} {{")
         for choice, grade in zip(item.choices, grades(item)):
             mark = ("=" if choice.correct else "~") if single else f"~%{grade}%"
-            line = f"\t{mark}{gift_escape(as_html(choice.text))}"
+            line = f"\t{mark}{gift_text(choice.text)}"
             if choice.feedback:
-                line += f"#{gift_escape(as_html(choice.feedback))}"
+                line += f"#{gift_text(choice.feedback)}"
             out.append(line)
         if item.feedback:
-            out.append(f"\t####{gift_escape(as_html(item.feedback))}")
+            out.append(f"\t####{gift_text(item.feedback)}")
         out += ["}", ""]
     return "\n".join(out)
 

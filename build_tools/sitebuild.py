@@ -58,3 +58,12 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
             problems.append(Problem(Location("(sphinx)"), "sphinx", line.strip()))
     (outdir / ".buildinfo").unlink(missing_ok=True)
     return SiteResult(problems, status.getvalue())
+
+
+def set_direction(site: Path, direction: str) -> None:
+    """Mark every page right-to-left (or left-to-right): the theme sets ``lang`` but not ``dir``."""
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        marked = re.sub(r"<html\b(?![^>]*\bdir=)", f'<html dir="{direction}"', text, count=1)
+        if marked != text:
+            page.write_text(marked, encoding="utf-8")

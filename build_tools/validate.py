@@ -176,6 +176,7 @@ def _check_course(course: m.Course, src: Source, repo: Repo) -> None:
                              f"move {pre!r} above {mid!r} in `modules:`")
     if _check_schedule_shape(course.schedule, src, problems):
         _check_schedule(course, src, cat, problems, list(position))
+    _check_languages(course, src, repo, list(position))
 
 
 def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: Problems, modules: list[str]) -> None:
@@ -204,6 +205,24 @@ def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: P
             f"first session left over: {overflow.sessions[0][0]}/{overflow.sessions[0][1]})",
             f"add {-(-overflow.minutes // _day_minutes(course.schedule))} day(s) to `days`, lengthen the days, "
             f"or remove a module")
+
+
+def _check_languages(course: m.Course, src: Source, repo: Repo, modules: list[str]) -> None:
+    """A course offered in a language needs its translations complete, unless it may fall back."""
+    from .localize import localize
+
+    for i, language in enumerate(course.languages):
+        if language == course.source_language or language in course.fallback_languages:
+            continue
+        key = ("localized", language, course.source_language)
+        if key not in repo.cache:
+            repo.cache[key] = localize(repo, language, course.source_language)
+        for problem in repo.cache[key].problems(course, modules):
+            repo.problems.add(src.at("languages", i), "translation-incomplete",
+                              f"course {course.id!r} is offered in {language!r}, but {problem.location.path} has "
+                              f"{problem.message.split(' translation(s)')[0]} translation(s)",
+                              f"see `coursepack check --lang {language}`; or add {language!r} to "
+                              f"`fallback_languages`")
 
 
 def _check_schedule_shape(schedule: m.Schedule, src: Source, problems: Problems) -> bool:

@@ -76,14 +76,18 @@
   }
 
   /* A marker at the end of the session's text: when it is in view, the participant has reached the end. */
-  var main = document.querySelector("article[role=main]") || document.querySelector("[role=main]") || document.body;
-  var end = document.createElement("div");
-  end.setAttribute("aria-hidden", "true");
-  end.setAttribute("data-coursepack-end", "");
-  main.appendChild(end);
+  var end = null;
+
+  function addEndMarker() {
+    var main = document.querySelector("article[role=main]") || document.querySelector("[role=main]") || document.body;
+    end = document.createElement("div");
+    end.setAttribute("aria-hidden", "true");
+    end.setAttribute("data-coursepack-end", "");
+    main.appendChild(end);
+  }
 
   function check() {
-    if (finished) { return; }
+    if (finished || !end) { return; }
     var root = document.documentElement;
     var seen = Math.min(1, (window.pageYOffset + window.innerHeight) / Math.max(1, root.scrollHeight));
     var atEnd = end.getBoundingClientRect().top <= window.innerHeight;
@@ -110,10 +114,19 @@
     call("finish");
   }
 
-  window.addEventListener("scroll", check, { passive: true });
-  window.addEventListener("resize", check);
-  window.addEventListener("load", check);
+  /* Measured once everything (images too) is laid out, so that the end is not seen too early. */
+  function start() {
+    addEndMarker();
+    window.addEventListener("scroll", check, { passive: true });
+    window.addEventListener("resize", check);
+    check();
+  }
+
   window.addEventListener("pagehide", finish);
   window.addEventListener("beforeunload", finish);
-  check();
+  if (document.readyState === "complete") {
+    start();
+  } else {
+    window.addEventListener("load", start);
+  }
 }());

@@ -1,0 +1,209 @@
+"""Many packs: every pack of one or more courses, in worker processes, skipping what is up to date.
+
+Each pack is an independent job (:func:`run_job`), so the same jobs run in local processes here and on a
+Dask cluster (:mod:`build_tools.distributed`). A worker loads the repository once and keeps it for all
+its jobs. Participant packs go first: a facilitator pack then finds the participant manual it needs
+already laid out (see :mod:`build_tools.printcache`).
+
+After the run, ``OUT/manifest.json`` lists every pack with its dimensions, digest and outputs, and
+``OUT/index.html`` links them, for the people who publish the packs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .packs import PackKey
+
+_REPOS: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One pack to build; plain strings so it pickles to any worker."""
+
+    pack_id: str
+    root: str
+    out: str
+    formats: tuple[str, ...] = ("html", "pdf")
+
+
+@dataclass
+class JobResult:
+    pack_id: str
+    status: str
+    """``built``, ``skipped`` (up to date) or ``failed``."""
+    digest: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+    """Output name → path relative to the output folder."""
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    peak_mib: float = 0.0
+    """Peak resident memory of the worker process so far."""
+
+
+def _repo(root: str):
+    if root not in _REPOS:
+        from .catalogue import load_repo
+
+        _REPOS[root] = load_repo(Path(root))
+    return _REPOS[root]
+
+
+def run_job(job: Job) -> JobResult:
+    """Build one pack (or find it up to date). Never raises for a content problem: it is in the result."""
+    from .build import build_pack
+    from .errors import ProblemsFound
+    from .resolve import PackError
+
+    started = time.perf_counter()
+    key = PackKey.parse(job.pack_id)
+    try:
+        result = build_pack(_repo(job.root), key, Path(job.out), formats=job.formats)
+        status = "skipped" if result.skipped else "built"
+        files = {n: str(p.relative_to(job.out)) for n, p in result.files.items()}
+        out = JobResult(job.pack_id, status, result.digest, files, time.perf_counter() - started)
+    except ProblemsFound as exc:
+        out = JobResult(job.pack_id, "failed", problems=[p.format() for p in exc.problems],
+                        seconds=time.perf_counter() - started)
+    except PackError as exc:
+        out = JobResult(job.pack_id, "failed", problems=[str(exc)], seconds=time.perf_counter() - started)
+    except Exception as exc:  # a bug, not content: report it with the pack rather than stop the matrix
+        out = JobResult(job.pack_id, "failed", problems=[f"internal error: {type(exc).__name__}: {exc}"],
+                        seconds=time.perf_counter() - started)
+    out.peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...], shard: tuple[int, int] | None = None
+         ) -> list[Job]:
+    """The jobs, participant editions first (their manuals are reused by the facilitator editions)."""
+    ordered = sorted(keys, key=lambda k: (k.edition != "participant", k))
+    if shard:
+        index, count = shard
+        ordered = [k for i, k in enumerate(sorted(keys)) if i % count == index - 1]
+        ordered.sort(key=lambda k: (k.edition != "participant", k))
+    return [Job(k.id, str(root), str(out), formats) for k in ordered]
+
+
+class Progress:
+    """A progress line with counts and an ETA; a line per pack when not on a terminal."""
+
+    def __init__(self, total: int, quiet: bool = False, stream=sys.stderr):
+        self.total, self.done, self.quiet, self.stream = total, 0, quiet, stream
+        self.started = time.perf_counter()
+        self.counts = {"built": 0, "skipped": 0, "failed": 0}
+        self.tty = stream.isatty()
+
+    def update(self, result: JobResult) -> None:
+        self.done += 1
+        self.counts[result.status] += 1
+        if self.quiet:
+            return
+        elapsed = time.perf_counter() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        width = 24
+        filled = int(width * self.done / self.total)
+        bar = "#" * filled + "." * (width - filled)
+        line = (f"[{bar}] {self.done}/{self.total} built {self.counts['built']} skipped {self.counts['skipped']} "
+                f"failed {self.counts['failed']} · ETA {_duration(eta)} · {result.status} {result.pack_id}")
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + line[:150])
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def run_local(jobs: list[Job], workers: int, progress: Progress) -> list[JobResult]:
+    """Run the jobs in ``workers`` processes (in this process when 1), reporting each as it finishes."""
+    results: list[JobResult] = []
+    if workers <= 1:
+        for job in jobs:
+            results.append(run_job(job))
+            progress.update(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = {pool.submit(run_job, job) for job in jobs}
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                results.append(future.result())
+                progress.update(results[-1])
+    return results
+
+
+def summary(results: list[JobResult]) -> str:
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
+    lines = [f"{'status':<8} {'seconds':>7}  pack", f"{'-' * 8} {'-' * 7}  {'-' * 40}"]
+    for r in sorted(results, key=lambda r: (r.status != "failed", r.pack_id)):
+        lines.append(f"{r.status:<8} {r.seconds:>7.1f}  {r.pack_id}")
+        lines += [f"{'':17}{line}" for p in r.problems[:5] for line in p.splitlines()]
+        if len(r.problems) > 5:
+            lines.append(f"{'':17}... and {len(r.problems) - 5} more")
+    peak = max((r.peak_mib for r in results), default=0)
+    lines.append(f"{counts['built']} built, {counts['skipped']} skipped as unchanged, {counts['failed']} failed; "
+                 f"peak memory per worker {peak:.0f} MiB")
+    return "\n".join(lines)
+
+
+def write_catalogue(out: Path, results: list[JobResult]) -> None:
+    """``manifest.json`` and ``index.html`` for every pack present in the output folder."""
+    manifest = _load_manifest(out)
+    for r in results:
+        if r.status != "failed":
+            key = PackKey.parse(r.pack_id)
+            manifest[r.pack_id] = {"id": r.pack_id, **key.as_dict(), "digest": r.digest, "outputs": r.files}
+    packs = [manifest[k] for k in sorted(manifest) if (out / k).exists()]
+    _write(out / "manifest.json", json.dumps({"packs": packs}, indent=2, ensure_ascii=False) + "\n")
+    rows = []
+    for p in packs:
+        links = " · ".join(f'<a href="{escape(path)}">{escape(name)}</a>' for name, path in sorted(p["outputs"].items())
+                           if not name.startswith("handout-"))
+        rows.append(f"<tr><td>{escape(p['course'])}</td><td>{escape(p['audience'])}</td><td>{escape(p['sector'])}</td>"
+                    f"<td>{escape(p['country'])}</td><td>{escape(p['language'])}</td><td>{escape(p['edition'])}</td>"
+                    f"<td>{links}</td><td><code>{escape(p['digest'])}</code></td></tr>")
+    _write(out / "index.html", _INDEX.format(count=len(packs), rows="\n".join(rows)))
+
+
+def _load_manifest(out: Path) -> dict:
+    try:
+        return {p["id"]: p for p in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["packs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+_INDEX = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Course packs</title>
+<style>body{{font-family:system-ui,sans-serif;margin:1.5rem;color:#1a1a1a}}table{{border-collapse:collapse}}
+th,td{{border:1px solid #ccd;padding:.3rem .5rem;text-align:left;font-size:.9rem}}th{{background:#eef}}</style>
+</head><body><h1>Course packs</h1><p>{count} packs.</p>
+<table><thead><tr><th scope="col">Course</th><th scope="col">Audience</th><th scope="col">Sector</th>
+<th scope="col">Country</th><th scope="col">Language</th><th scope="col">Edition</th><th scope="col">Outputs</th>
+<th scope="col">Digest</th></tr></thead><tbody>
+{rows}
+</tbody></table></body></html>
+"""
+

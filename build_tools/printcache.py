@@ -1,0 +1,60 @@
+"""Laid-out participant manuals, kept by digest so no manual is laid out twice for the same bytes.
+
+Layout is most of the cost of a pack (WeasyPrint lays out about 15 pages a second). The participant
+manual of a pack is needed by both its editions: the participant pack ships it, and the facilitator pack
+ships it too and quotes its page numbers. An entry holds the PDF, the per-module handouts cut from it, and
+the page of every anchor (modules, sessions), under ``OUT/.cache/print/<participant digest>/``. The digest
+covers everything the manual is built from (see :mod:`build_tools.digest`), so an entry is never stale.
+Entries are written to a temporary folder and renamed into place, so concurrent workers never see half
+of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Entry:
+    folder: Path
+    pages: dict[str, int]
+
+
+def lookup(cache: Path, digest: str) -> Entry | None:
+    folder = cache / digest
+    try:
+        pages = json.loads((folder / "pages.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return Entry(folder, pages)
+
+
+@contextmanager
+def store(cache: Path, digest: str, pages: dict[str, int]):
+    """Yield a temporary folder to write the entry's files into; publish it when the block succeeds."""
+    tmp = cache / f".tmp-{digest}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
+        (tmp / "pages.json").write_text(json.dumps(pages, sort_keys=True), encoding="utf-8")
+        try:
+            os.rename(tmp, cache / digest)
+        except OSError:  # another worker published the same entry first: same bytes, keep theirs
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)  # the same bytes, no copy, when the cache is on the same file system
+    except OSError:
+        shutil.copyfile(source, target)
