@@ -24,6 +24,7 @@ from .catalogue import Repo
 from .digest import pack_digest
 from .errors import ProblemsFound
 from .labels import LocaleFormat, load_labels
+from .export import EXPORT_FORMATS, PARTICIPANT_FORMATS, export_pack
 from .localize import resolve_pack
 from .manuals import print_pack
 from .packs import PackKey
@@ -83,14 +84,38 @@ def site_overrides(pack: Pack, labels) -> dict:
 
 
 FORMATS = ("html", "pdf")
+ALL_FORMATS = FORMATS + EXPORT_FORMATS
 
 
-def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=FORMATS, force: bool = False,
+def pack_formats(pack: Pack, formats=None) -> tuple[str, ...]:
+    """What to build for a pack: the given formats, or else the course's outputs. Packages made for
+    participants (SCORM, cartridge, offline zip) are left out of facilitator editions, and the question
+    bank, which holds the answer keys, out of participant editions."""
+    wanted = tuple(formats) if formats else tuple(pack.course.outputs)
+    excluded = PARTICIPANT_FORMATS if pack.facilitator else ("questions",)
+    wanted = tuple(f for f in wanted if f not in excluded)
+    if any(f in EXPORT_FORMATS and f != "questions" for f in wanted) and "html" not in wanted:
+        wanted = ("html",) + wanted  # the packages are made from the site
+    return wanted
+
+
+def is_up_to_date(repo: Repo, key: PackKey, out: Path, formats=None) -> bool:
+    """Whether ``out/<pack-id>`` already holds this pack, built from the same inputs, in these formats."""
+    try:
+        pack = resolve_pack(repo, key)
+    except ProblemsFound:
+        return False
+    return _up_to_date(out / key.id, pack_digest(repo, pack), pack_formats(pack, formats)) is not None
+
+
+def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool = False,
                log: Callable[[str], None] = lambda s: None) -> PackBuild:
     """Build one pack into ``out/<pack-id>``; raise :class:`ProblemsFound` (output untouched) on failure.
-    An up-to-date pack (same digest, same formats, outputs present) is not rebuilt unless ``force``."""
+    ``formats`` defaults to the course's outputs. An up-to-date pack (same digest, same formats, outputs
+    present) is not rebuilt unless ``force``."""
     started = time.perf_counter()
     pack = resolve_pack(repo, key)
+    formats = pack_formats(pack, formats)
     digest = pack_digest(repo, pack)
     final = out / key.id
     work = out / ".work" / key.id
@@ -121,6 +146,9 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=FORMATS, force: b
                 handouts = sum(name.startswith("handout-") for name in printed)
                 log(f"  manuals laid out: {', '.join(n for n in printed if not n.startswith('handout-'))}"
                     + (f" and {handouts} handouts" if handouts else ""))
+            for fmt in (f for f in formats if f in EXPORT_FORMATS):
+                files[fmt] = export_pack(repo, pack, staging / "site", staging / "packages", fmt)
+                log(f"  {fmt} package written")
             stamp = {"digest": digest, "formats": sorted(formats),
                      "files": {n: str(p.relative_to(staging)) for n, p in files.items()}}
             (staging / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")

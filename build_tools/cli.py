@@ -99,19 +99,81 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. BD")
     p.add_argument("--lang", dest="language", help="language code, e.g. en")
     p.add_argument("--edition", choices=["participant", "facilitator"], help="default: both editions")
-    p.add_argument("--format", default="html,pdf", metavar="LIST",
-                   help="what to build, comma-separated: html (the site), pdf (manuals and handouts); "
-                        "default: html,pdf")
+    p.add_argument("--format", default=None, metavar="LIST",
+                   help="what to build, comma-separated: html (the site), pdf (manuals and handouts), "
+                        "scorm12, scorm2004, cc, offline, questions; default: the course's outputs")
+    p.add_argument("--force", action="store_true", help="rebuild even if the pack is up to date")
     p.add_argument("--output", "-o", type=Path, default=None, help="output folder (default: ROOT/_build)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the paths of what was built")
     p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser("export", help="e-campus packages of a pack: SCORM, Common Cartridge, offline zip, questions",
+                       description="Write deterministic zips of a pack for an LMS or a USB stick: scorm12 (what "
+                                   "Moodle's SCORM activity plays best), scorm2004, cc (IMS Common Cartridge 1.1), "
+                                   "offline (the site, opened from index.html), questions (Moodle GIFT and XML).")
+    _add_root(p)
+    p.add_argument("pack", help="a pack id (from `coursepack list COURSE`); participant edition for packages")
+    p.add_argument("--format", required=True, metavar="LIST", help="comma-separated: " +
+                   ", ".join(("scorm12", "scorm2004", "cc", "offline", "questions")))
+    p.add_argument("--output", "-o", type=Path, default=None, help="folder for the zips (default: ROOT/_build/export)")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("serve", help="live preview of one pack: rebuilds on save, with a picker",
+                       description="Build one pack's site, serve it on http://HOST:PORT/ and rebuild it when "
+                                   "modules, courses, contexts or templates change; pages reload themselves. A bar "
+                                   "at the bottom switches audience, sector, country, language and edition.")
+    _add_root(p)
+    p.add_argument("target", nargs="?", help="a course id or a pack id (default: the sample pack)")
+    for dim, flag in (("audience", "--audience"), ("sector", "--sector"), ("country", "--country"),
+                      ("language", "--lang")):
+        p.add_argument(flag, dest=dim, help=f"{dim} of the pack to start with")
+    p.add_argument("--edition", choices=["participant", "facilitator"], default=None,
+                   help="default: participant")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("matrix", help="build every pack of one or more courses, in parallel",
+                       description="Build every pack the courses expand to (audiences x sectors x countries x "
+                                   "languages x editions), skipping packs that are up to date. Writes "
+                                   "OUT/manifest.json and OUT/index.html. Exits 1 if any pack failed.")
+    _add_root(p)
+    p.add_argument("courses", nargs="*", metavar="COURSE", help="course ids (default: every course)")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
+    p.add_argument("--format", default=None, metavar="LIST", help="as for build (default: each course's outputs)")
+    p.add_argument("--output", "-o", default=None, help="output folder, or an fsspec URL with --scheduler "
+                                                        "(default: ROOT/_build)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="run the pack jobs on this Dask scheduler instead of local processes")
+    p.add_argument("--shard", default=None, metavar="K/N", help="build only the K-th of N shares of the packs "
+                                                               "(for CI job matrices)")
+    p.add_argument("--force", action="store_true", help="rebuild packs even if up to date")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress, only the summary")
+    p.set_defaults(handler=cmd_matrix)
     return parser
 
 
+class _ToStderr(logging.Handler):
+    """Writes to whatever sys.stderr is at the time (not the stream of the first call)."""
+
+    def emit(self, record):
+        sys.stderr.write(self.format(record) + "\n")
+
+
+def _configure_logging() -> None:
+    """Give the root logger a handler before any library does: one theme dependency calls
+    logging.basicConfig(INFO) on import, which would print every layout step of WeasyPrint."""
+    root = logging.getLogger()
+    if not any(isinstance(h, _ToStderr) for h in root.handlers):
+        handler = _ToStderr(logging.WARNING)
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level < logging.WARNING:
+        root.setLevel(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
-    # Set the root logger before any library does: one theme dependency calls logging.basicConfig(INFO)
-    # on import, which would print every layout step of WeasyPrint.
-    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    _configure_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -196,13 +258,20 @@ def _load_checked(root: Path):
 
     repo = load_repo(root)
     problems = validate(repo)
+    if problems.errors:
+        _report_content_errors(problems)
+        return None
     for problem in problems.sorted():
         print(problem.format(), file=sys.stderr)
-    if problems.errors:
-        print(f"{len(problems.errors)} error(s) in the content: nothing was built; fix them and run again "
-              f"(`coursepack check` lists them too)", file=sys.stderr)
-        return None
     return repo
+
+
+def _report_content_errors(problems) -> int:
+    for problem in problems.sorted():
+        print(problem.format(), file=sys.stderr)
+    print(f"{len(problems.errors)} error(s) in the content: nothing was built; fix them and run again "
+          f"(`coursepack check` lists them too)", file=sys.stderr)
+    return 1
 
 
 def cmd_list(args, root: Path) -> int:
@@ -241,55 +310,33 @@ def cmd_list(args, root: Path) -> int:
 
 
 def cmd_build(args, root: Path) -> int:
-    from .build import build_pack
+    from .build import build_pack, is_up_to_date
+    from .catalogue import load_repo
     from .errors import ProblemsFound
-    from .packs import PackKey, SelectionError, select
+    from .validate import validate
 
-    repo = _load_checked(root)
-    if repo is None:
-        return 1
-    cat = repo.catalogue
-    given = {"audience": args.audience, "sector": args.sector, "country": args.country,
-             "language": args.language, "edition": args.edition}
-    target = args.target
-    if target is None:
-        sample = _sample(root)
-        if sample is None:
-            print("coursepack build: name a course or a pack (see `coursepack list`)", file=sys.stderr)
-            return 2
-        target = sample.pop("course")
-        given = {**sample, **{k: v for k, v in given.items() if v}}
-    key = PackKey.parse(target) if "." in target else None
-    if "." in target and key is None:
-        print(f"coursepack build: {target!r} is not a pack id (course.audience.sector.country.language.edition)",
-              file=sys.stderr)
-        return 2
-    course_id = key.course if key else target
-    if course_id not in cat.courses:
-        from .errors import did_you_mean
-        hint = did_you_mean(course_id, cat.courses) or "see `coursepack list`"
-        print(f"coursepack build: unknown course {course_id!r}; {hint}", file=sys.stderr)
-        return 2
-    if key:
-        given = {d: getattr(key, d) for d in ("audience", "sector", "country", "language", "edition")}
-    try:
-        keys = select(cat.courses[course_id], given)
-    except SelectionError as exc:
-        print(f"coursepack build: {exc}", file=sys.stderr)
-        return 2
-    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ("html", "pdf")]
-    if unknown or not formats:
-        print(f"coursepack build: unknown format {', '.join(unknown) or '(none)'}; choose from html, pdf",
-              file=sys.stderr)
+    repo = load_repo(root)
+    if repo.problems.errors:
+        return _report_content_errors(repo.problems)
+    keys = _pick(args, root, repo.catalogue, "build")
+    if isinstance(keys, int):
+        return keys
+    formats = _formats(args.format, "build")
+    if formats is False:
         return 2
     out = (args.output or root / "_build").resolve()
+    # Validation is the whole repository's; skip it when every pack asked for is up to date (a no-op build).
+    if args.force or not all(is_up_to_date(repo, key, out, formats) for key in keys):
+        problems = validate(repo)
+        if problems.errors:
+            return _report_content_errors(problems)
     failed = 0
     for key in keys:
         if not args.quiet:
             print(f"building {key.id}")
         try:
-            result = build_pack(repo, key, out, formats=formats, log=(lambda s: None) if args.quiet else print)
+            result = build_pack(repo, key, out, formats=formats, force=args.force,
+                                log=(lambda s: None) if args.quiet else print)
         except ProblemsFound as exc:
             failed += 1
             for problem in exc.problems:
@@ -300,6 +347,8 @@ def cmd_build(args, root: Path) -> int:
             if not name.startswith("handout-"):
                 print(f"{name}: {path}" if not args.quiet else path)
         handouts = [p for n, p in result.files.items() if n.startswith("handout-")]
+        if result.skipped and not args.quiet:
+            print("  up to date: nothing to rebuild (--force rebuilds)")
         if handouts:
             print(f"handouts: {len(handouts)} in {handouts[0].parent}" if not args.quiet else handouts[0].parent)
         if not args.quiet:
@@ -334,4 +383,157 @@ def cmd_i18n(args, root: Path) -> int:
     changed, fuzzy = update(repo)
     print(f"i18n update: {len(changed)} catalogue(s) changed, {fuzzy} entr{'y' if fuzzy == 1 else 'ies'} "
           f"marked fuzzy (source text changed)" + "".join(f"\n  {c}" for c in changed))
+    return 0
+
+
+def _formats(text: str | None, command: str):
+    """The formats asked for, None for the course's default, or False (after printing why) if unknown."""
+    from .build import ALL_FORMATS
+
+    if text is None:
+        return None
+    formats = tuple(f.strip() for f in text.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ALL_FORMATS]
+    if unknown or not formats:
+        print(f"coursepack {command}: unknown format {', '.join(unknown) or '(none)'}; choose from "
+              f"{', '.join(ALL_FORMATS)}", file=sys.stderr)
+        return False
+    return formats
+
+
+def cmd_export(args, root: Path) -> int:
+    from .build import build_pack
+    from .errors import ProblemsFound
+    from .export import EXPORT_FORMATS, export_pack
+    from .localize import resolve_pack
+    from .packs import PackKey
+    from .resolve import PackError
+
+    formats = _formats(args.format, "export")
+    if formats is False:
+        return 2
+    if any(f not in EXPORT_FORMATS for f in formats):
+        print(f"coursepack export: formats are {', '.join(EXPORT_FORMATS)}; html and pdf come from "
+              f"`coursepack build`", file=sys.stderr)
+        return 2
+    key = PackKey.parse(args.pack)
+    if key is None:
+        print(f"coursepack export: {args.pack!r} is not a pack id; see `coursepack list COURSE`", file=sys.stderr)
+        return 2
+    repo = _load_checked(root)
+    if repo is None:
+        return 1
+    out = (args.output or root / "_build" / "export").resolve()
+    try:
+        pack = resolve_pack(repo, key)
+        site_needed = any(f != "questions" for f in formats)
+        build = build_pack(repo, key, root / "_build", formats=("html",)) if site_needed else None
+        for fmt in formats:
+            path = export_pack(repo, pack, build.output / "site" if build else Path(), out, fmt)
+            print(f"{fmt}: {path}")
+    except PackError as exc:
+        print(f"coursepack export: {exc}", file=sys.stderr)
+        return 2
+    except ProblemsFound as exc:
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_matrix(args, root: Path) -> int:
+    from . import matrix
+    from .packs import expand
+
+    formats = _formats(args.format, "matrix")
+    if formats is False:
+        return 2
+    shard = None
+    if args.shard:
+        try:
+            k, n = (int(x) for x in args.shard.split("/"))
+            assert 1 <= k <= n
+            shard = (k, n)
+        except (ValueError, AssertionError):
+            print(f"coursepack matrix: --shard takes K/N with 1 <= K <= N, not {args.shard!r}", file=sys.stderr)
+            return 2
+    repo = _load_checked(root)
+    if repo is None:
+        return 1
+    cat = repo.catalogue
+    unknown = [c for c in args.courses if c not in cat.courses]
+    if unknown:
+        print(f"coursepack matrix: unknown course(s) {', '.join(unknown)}; courses: {', '.join(sorted(cat.courses))}",
+              file=sys.stderr)
+        return 2
+    keys = [k for c in (args.courses or sorted(cat.courses)) for k in expand(cat.courses[c])]
+    remote = args.output is not None and "://" in args.output
+    out = Path(args.output).resolve() if args.output and not remote else (root / "_build").resolve()
+    jobs = matrix.plan(keys, root, out, formats, shard)
+    jobs = [matrix.Job(j.pack_id, j.root, j.out, j.formats, args.force) for j in jobs]
+    progress = matrix.Progress(len(jobs), quiet=args.quiet)
+    print(f"matrix: {len(jobs)} packs{f' (shard {args.shard})' if shard else ''}, "
+          f"{'Dask at ' + args.scheduler if args.scheduler else f'{args.jobs} worker(s)'}", file=sys.stderr)
+    if args.scheduler:
+        from .distributed import run_dask
+
+        results = run_dask(jobs, args.scheduler, progress, output_url=args.output if remote else None)
+    else:
+        results = matrix.run_local(jobs, args.jobs, progress)
+    if not remote:
+        matrix.write_catalogue(out, results)
+    print(matrix.summary(results))
+    if not remote:
+        print(f"catalogue: {out / 'index.html'}")
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def _pick(args, root: Path, cat, command: str):
+    """The packs a build-like command names (course, pack id or sample, plus dimension flags), or an exit code."""
+    from .errors import did_you_mean
+    from .packs import PackKey, SelectionError, select
+
+    given = {"audience": args.audience, "sector": args.sector, "country": args.country,
+             "language": args.language, "edition": args.edition}
+    target = args.target
+    if target is None:
+        sample = _sample(root)
+        if sample is None:
+            print(f"coursepack {command}: name a course or a pack (see `coursepack list`)", file=sys.stderr)
+            return 2
+        target = sample.pop("course")
+        given = {**sample, **{k: v for k, v in given.items() if v}}
+    key = PackKey.parse(target) if "." in target else None
+    if "." in target and key is None:
+        print(f"coursepack {command}: {target!r} is not a pack id (course.audience.sector.country.language.edition)",
+              file=sys.stderr)
+        return 2
+    course_id = key.course if key else target
+    if course_id not in cat.courses:
+        hint = did_you_mean(course_id, cat.courses) or "see `coursepack list`"
+        print(f"coursepack {command}: unknown course {course_id!r}; {hint}", file=sys.stderr)
+        return 2
+    if key:
+        given = {d: getattr(key, d) for d in ("audience", "sector", "country", "language", "edition")}
+    try:
+        return select(cat.courses[course_id], given)
+    except SelectionError as exc:
+        print(f"coursepack {command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_serve(args, root: Path) -> int:
+    from .catalogue import load_repo
+    from .serve import serve
+
+    repo = load_repo(root)
+    keys = _pick(args, root, repo.catalogue, "serve")
+    if isinstance(keys, int):
+        return keys
+    key = next((k for k in keys if k.edition == (args.edition or "participant")), keys[0])
+    try:
+        serve(root, key, host=args.host, port=args.port)
+    except OSError as exc:
+        print(f"coursepack serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0

@@ -33,7 +33,9 @@ class Job:
     pack_id: str
     root: str
     out: str
-    formats: tuple[str, ...] = ("html", "pdf")
+    formats: tuple[str, ...] | None = None
+    """None: the course's outputs."""
+    force: bool = False
 
 
 @dataclass
@@ -67,7 +69,7 @@ def run_job(job: Job) -> JobResult:
     started = time.perf_counter()
     key = PackKey.parse(job.pack_id)
     try:
-        result = build_pack(_repo(job.root), key, Path(job.out), formats=job.formats)
+        result = build_pack(_repo(job.root), key, Path(job.out), formats=job.formats, force=job.force)
         status = "skipped" if result.skipped else "built"
         files = {n: str(p.relative_to(job.out)) for n, p in result.files.items()}
         out = JobResult(job.pack_id, status, result.digest, files, time.perf_counter() - started)
@@ -83,8 +85,8 @@ def run_job(job: Job) -> JobResult:
     return out
 
 
-def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...], shard: tuple[int, int] | None = None
-         ) -> list[Job]:
+def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...] | None = None,
+         shard: tuple[int, int] | None = None) -> list[Job]:
     """The jobs, participant editions first (their manuals are reused by the facilitator editions)."""
     ordered = sorted(keys, key=lambda k: (k.edition != "participant", k))
     if shard:
@@ -97,11 +99,11 @@ def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...], s
 class Progress:
     """A progress line with counts and an ETA; a line per pack when not on a terminal."""
 
-    def __init__(self, total: int, quiet: bool = False, stream=sys.stderr):
-        self.total, self.done, self.quiet, self.stream = total, 0, quiet, stream
+    def __init__(self, total: int, quiet: bool = False, stream=None):
+        self.total, self.done, self.quiet, self.stream = total, 0, quiet, stream or sys.stderr
         self.started = time.perf_counter()
         self.counts = {"built": 0, "skipped": 0, "failed": 0}
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
 
     def update(self, result: JobResult) -> None:
         self.done += 1
@@ -132,6 +134,7 @@ def _duration(seconds: float) -> str:
 def run_local(jobs: list[Job], workers: int, progress: Progress) -> list[JobResult]:
     """Run the jobs in ``workers`` processes (in this process when 1), reporting each as it finishes."""
     results: list[JobResult] = []
+    _REPOS.clear()  # the content may have changed since an earlier run in this process
     if workers <= 1:
         for job in jobs:
             results.append(run_job(job))

@@ -1,0 +1,153 @@
+"""The matrix on Dask: the same jobs as the local path, the same bytes, to a folder or an fsspec URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_tools.catalogue import load_repo
+from build_tools.distributed import run_dask, upload_pack  # imports Dask only when called
+from build_tools.matrix import Progress, plan, run_local
+from build_tools.packs import expand
+
+pytest.importorskip("distributed")
+fsspec = pytest.importorskip("fsspec")
+
+FORMATS = ("html", "pdf")
+# With dashboard_address=None the scheduler still serves /health on 8787, or another port when it is taken.
+pytestmark = pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two single-threaded worker processes, as on a real cluster (nothing shared but the file system)."""
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def jobs_for(root: Path, out: Path, audience: str = "labour-inspectors", sector: str = "garment-textile"):
+    """The four packs of one audience and sector: two countries, both editions."""
+    keys = [k for k in expand(load_repo(root).catalogue.courses["sample"])
+            if k.audience == audience and k.sector == sector]
+    assert len(keys) == 4
+    return plan(keys, root, out, FORMATS)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def by_id(results):
+    return {r.pack_id: r for r in results}
+
+
+def test_dask_builds_the_same_bytes_as_local(cluster, minimal_root, tmp_path):
+    jobs = jobs_for(minimal_root, tmp_path / "local")
+    local = by_id(run_local(jobs, 1, Progress(len(jobs), quiet=True)))
+    progress = Progress(len(jobs), quiet=True)
+    remote = by_id(run_dask(jobs, cluster, progress, output_url=str(tmp_path / "dask")))
+
+    assert progress.done == 4 and progress.counts["built"] == 4
+    assert {r.status for r in local.values()} == {r.status for r in remote.values()} == {"built"}
+    for job in jobs:
+        assert remote[job.pack_id].files == local[job.pack_id].files
+        assert remote[job.pack_id].digest == local[job.pack_id].digest
+        dask_files = snapshot(tmp_path / "dask" / job.pack_id)
+        local_files = snapshot(tmp_path / "local" / job.pack_id)
+        assert any(name.endswith(".pdf") for name in dask_files) and "site/index.html" in dask_files
+        assert dask_files.keys() == local_files.keys(), job.pack_id
+        differ = [name for name in dask_files if dask_files[name] != local_files[name]]
+        assert not differ, f"{job.pack_id}: {differ}"
+
+    # The shared folder is an output folder like any other: a new run (through the scheduler's address, as
+    # the command line gives it) skips what is up to date, and the workers see content changed since the last
+    # run: only Honduras' packs are rebuilt.
+    profile = minimal_root / "curriculum" / "contexts" / "countries" / "HN.yml"
+    profile.write_text(profile.read_text().replace("name: Honduras", "name: Republic of Honduras"))
+    again = run_dask(jobs, cluster.scheduler_address, Progress(len(jobs), quiet=True), str(tmp_path / "dask"))
+    assert {r.pack_id: r.status for r in again} == {j.pack_id: "built" if ".hn." in j.pack_id else "skipped"
+                                                    for j in jobs}
+    index = tmp_path / "dask" / "sample.labour-inspectors.garment-textile.hn.en.participant" / "site" / "index.html"
+    assert "Republic of Honduras" in index.read_text(encoding="utf-8")
+
+
+def test_dask_uploads_to_an_fsspec_url(minimal_root, tmp_path):
+    # The memory file system lives in one process, so this cluster's worker is a thread of this process.
+    from distributed import LocalCluster
+
+    fs = fsspec.filesystem("memory")
+    url = "memory://coursepack-test"
+    jobs = jobs_for(minimal_root, tmp_path / "unused", sector="agriculture")[:2]  # participant packs
+    local = by_id(run_local(jobs, 1, Progress(len(jobs), quiet=True)))
+    cluster = LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None)
+    try:
+        remote = by_id(run_dask(jobs, cluster, Progress(len(jobs), quiet=True), output_url=url))
+        assert {r.status for r in remote.values()} == {"built"}
+        for job in jobs:
+            expected = snapshot(tmp_path / "unused" / job.pack_id)
+            prefix = f"/coursepack-test/{job.pack_id}/"
+            arrived = {p.removeprefix(prefix): fs.cat_file(p) for p in fs.find(prefix)}
+            assert arrived.keys() == expected.keys() and ".coursepack.json" in arrived
+            assert all(arrived[name] == expected[name] for name in expected), job.pack_id
+            assert remote[job.pack_id].files == local[job.pack_id].files
+    finally:
+        cluster.close()
+        if fs.exists("/coursepack-test"):
+            fs.rm("/coursepack-test", recursive=True)
+
+
+def test_upload_replaces_the_pack_and_writes_the_stamp_last(tmp_path):
+    fs = fsspec.filesystem("memory")
+    pack = tmp_path / "p"
+    (pack / "site").mkdir(parents=True)
+    (pack / "site" / "index.html").write_text("v1")
+    (pack / "old.pdf").write_text("old")
+    (pack / ".coursepack.json").write_text('{"digest": "1"}')
+    url = "memory://coursepack-upload/p"
+    try:
+        assert upload_pack(pack, url)
+        assert not upload_pack(pack, url)  # same stamp: nothing sent
+        (pack / "old.pdf").unlink()
+        (pack / "site" / "index.html").write_text("v2")
+        (pack / ".coursepack.json").write_text('{"digest": "2"}')
+        assert upload_pack(pack, url)
+        assert sorted(fs.find("/coursepack-upload/p")) == ["/coursepack-upload/p/.coursepack.json",
+                                                           "/coursepack-upload/p/site/index.html"]
+        assert fs.cat_file("/coursepack-upload/p/site/index.html") == b"v2"
+    finally:
+        fs.rm("/coursepack-upload", recursive=True)
+
+
+def test_a_failing_pack_does_not_stop_the_others(cluster, minimal_root, tmp_path):
+    module = minimal_root / "modules" / "intro.yml"
+    module.write_text(module.read_text().replace(
+        "    facilitator_notes:",
+        "    variants:\n      - when: {country: HN}\n        body: |\n          ![x](assets/missing.png)\n"
+        "    facilitator_notes:"))
+    jobs = [job for job in jobs_for(minimal_root, tmp_path / "out") if job.pack_id.endswith(".participant")]
+    progress = Progress(len(jobs), quiet=True)
+    from distributed import Client
+
+    with Client(cluster) as client:  # a client of the caller's: used, and left open
+        results = by_id(run_dask(jobs, client, progress))
+        assert client.status == "running"
+
+    assert progress.done == 2 and progress.counts == {"built": 1, "skipped": 0, "failed": 1}
+    bd, hn = (f"sample.labour-inspectors.garment-textile.{c}.en.participant" for c in ("bd", "hn"))
+    assert results[bd].status == "built" and (tmp_path / "out" / bd / "site" / "index.html").exists()
+    assert results[hn].status == "failed" and not (tmp_path / "out" / hn).exists()
+    assert any("missing.png" in p for p in results[hn].problems), results[hn].problems
+
+
+def test_shards_split_the_matrix(minimal_root, tmp_path):
+    keys = expand(load_repo(minimal_root).catalogue.courses["sample"])
+    shards = [plan(keys, minimal_root, tmp_path, FORMATS, shard=(k, 3)) for k in (1, 2, 3)]
+    ids = [job.pack_id for shard in shards for job in shard]
+    assert sorted(ids) == sorted(k.id for k in keys)  # every pack in exactly one shard
+    assert all(5 <= len(shard) <= 6 for shard in shards)

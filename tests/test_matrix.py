@@ -1,0 +1,120 @@
+"""Many packs: the matrix builds, skips what is unchanged, survives a bad pack and a kill, and matches single builds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from build_tools.build import build_pack
+from build_tools.catalogue import load_repo
+from build_tools.packs import PackKey
+
+from .conftest import REPO, run_cli
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def statuses(out: str) -> dict[str, str]:
+    return {line.split()[2]: line.split()[0] for line in out.splitlines()
+            if line.split()[:1] in (["built"], ["skipped"], ["failed"]) and len(line.split()) == 3}
+
+
+def test_bad_pack_fails_alone_and_the_catalogue_lists_the_others(minimal_root, capsys):
+    module = minimal_root / "modules" / "inspection.yml"
+    module.write_text(module.read_text() + "      - when: {country: HN}\n"
+                                            "        body: \"![A missing map](assets/map.png)\"\n")
+    code, out, err = run_cli(capsys, "matrix", "sample", "-j", "2", "--format", "html", "--quiet",
+                             "--root", str(minimal_root))
+    assert code == 1
+    result = statuses(out)
+    assert len(result) == 16
+    failed = {p for p, s in result.items() if s == "failed"}
+    # only the inspectors' packs for Honduras include the module with the broken variant
+    assert failed == {p for p in result if p.startswith("sample.labour-inspectors.") and ".hn." in p}
+    assert "modules/inspection.yml:" in out and "image-missing" in out
+    manifest = json.loads((minimal_root / "_build" / "manifest.json").read_text())
+    listed = {p["id"] for p in manifest["packs"]}
+    assert listed == set(result) - failed
+    for pack in manifest["packs"]:
+        assert {"course", "audience", "sector", "country", "language", "edition", "digest"} <= set(pack)
+        for path in pack["outputs"].values():
+            assert (minimal_root / "_build" / path).is_file()
+    index = (minimal_root / "_build" / "index.html").read_text()
+    assert index.count("<tr>") == len(listed) + 1
+
+
+def test_only_packs_that_use_a_change_are_rebuilt(minimal_root, capsys):
+    args = ("matrix", "sample", "-j", "2", "--format", "html", "--quiet", "--root", str(minimal_root))
+    code, out, err = run_cli(capsys, *args)
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, *args)
+    assert set(statuses(out).values()) == {"skipped"}
+    # a change to a module only the labour inspectors' packs include
+    module = minimal_root / "modules" / "inspection.yml"
+    module.write_text(module.read_text().replace("Farms are scattered.", "Farms are scattered and remote."))
+    code, out, _ = run_cli(capsys, *args)
+    rebuilt = {p for p, s in statuses(out).items() if s == "built"}
+    assert rebuilt == {p for p in statuses(out) if p.startswith("sample.labour-inspectors.")}
+    # a change to one country profile rebuilds that country's packs only
+    country = minimal_root / "curriculum" / "contexts" / "countries" / "HN.yml"
+    country.write_text(country.read_text().replace("name: Honduras", "name: Honduras (Republic of)"))
+    code, out, _ = run_cli(capsys, *args)
+    rebuilt = {p for p, s in statuses(out).items() if s == "built"}
+    assert rebuilt == {p for p in statuses(out) if ".hn." in p}
+
+
+def test_matrix_outputs_equal_independent_builds(minimal_root, capsys, tmp_path):
+    code, out, err = run_cli(capsys, "matrix", "sample", "-j", "2", "--format", "html,pdf", "--quiet",
+                             "--root", str(minimal_root))
+    assert code == 0, out + err
+    repo = load_repo(minimal_root)
+    alone = tmp_path / "alone"
+    for pack_id in ("sample.labour-inspectors.agriculture.hn.en.participant",
+                    "sample.labour-inspectors.agriculture.hn.en.facilitator",
+                    "sample.workers-organizations.garment-textile.bd.en.facilitator"):
+        build_pack(repo, PackKey.parse(pack_id), alone, formats=("html", "pdf"))
+        assert tree(alone / pack_id) == tree(minimal_root / "_build" / pack_id), pack_id
+
+
+def test_a_killed_matrix_leaves_every_previous_output_in_place(minimal_root, capsys):
+    args = ["matrix", "sample", "-j", "1", "--format", "html", "--root", str(minimal_root)]
+    assert run_cli(capsys, *args, "--quiet")[0] == 0
+    out = minimal_root / "_build"
+    packs = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+    before = {p: tree(out / p) for p in packs}
+    intro = minimal_root / "modules" / "intro.yml"  # every pack includes it: all must rebuild
+    intro.write_text(intro.read_text().replace("Draw the chain.", "Draw the chain, tier by tier."))
+    process = subprocess.Popen([sys.executable, "-m", "build_tools", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    seen, deadline = [], time.monotonic() + 120
+    for line in process.stdout:  # kill it in the middle of the run
+        seen.append(line)
+        if sum("built sample." in l for l in seen) >= 3 or time.monotonic() > deadline:
+            break
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    after_packs = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+    assert after_packs == packs  # no pack folder lost, no staging folder promoted
+    changed = 0
+    for pack in packs:
+        files = tree(out / pack)
+        if files != before[pack]:
+            changed += 1  # rebuilt completely before the kill: a whole new output
+            stamp = json.loads((out / pack / ".coursepack.json").read_text())
+            assert all((out / pack / rel).is_file() for rel in stamp["files"].values())
+    assert 1 <= changed < len(packs)
+    # and the next run finishes the job
+    code, text, _ = run_cli(capsys, *args, "--quiet")
+    assert code == 0
+    assert list(statuses(text).values()).count("built") == len(packs) - changed
