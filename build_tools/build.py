@@ -144,7 +144,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                 printed = print_pack(repo, pack, staging, work / "print", out / ".cache" / "print")
                 files.update(printed)
                 handouts = sum(name.startswith("handout-") for name in printed)
-                log(f"  manuals laid out: {', '.join(n for n in printed if not n.startswith('handout-'))}"
+                log(f"  manuals: {', '.join(n for n in printed if not n.startswith('handout-'))}"
                     + (f" and {handouts} handouts" if handouts else ""))
             for fmt in (f for f in formats if f in EXPORT_FORMATS):
                 files[fmt] = export_pack(repo, pack, staging / "site", staging / "packages", fmt)

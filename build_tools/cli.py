@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                                "(for CI job matrices)")
     p.add_argument("--force", action="store_true", help="rebuild packs even if up to date")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress, only the summary")
+    for dim, flag in (("audience", "--audience"), ("sector", "--sector"), ("country", "--country"),
+                      ("language", "--lang"), ("edition", "--edition")):
+        p.add_argument(flag, dest=dim, metavar="LIST", help=f"only these {dim} values (comma-separated)")
     p.set_defaults(handler=cmd_matrix)
     return parser
 
@@ -467,6 +470,14 @@ def cmd_matrix(args, root: Path) -> int:
               file=sys.stderr)
         return 2
     keys = [k for c in (args.courses or sorted(cat.courses)) for k in expand(cat.courses[c])]
+    for dim in ("audience", "sector", "country", "language", "edition"):
+        wanted = getattr(args, dim)
+        if wanted:
+            values = {v.strip().upper() if dim == "country" else v.strip() for v in wanted.split(",")}
+            keys = [k for k in keys if getattr(k, dim) in values]
+    if not keys:
+        print("coursepack matrix: no pack matches these courses and filters", file=sys.stderr)
+        return 2
     remote = args.output is not None and "://" in args.output
     out = Path(args.output).resolve() if args.output and not remote else (root / "_build").resolve()
     jobs = matrix.plan(keys, root, out, formats, shard)
