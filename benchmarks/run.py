@@ -61,7 +61,7 @@ def median(values: list[float]) -> float:
 
 
 def bench_pack(root: Path, runs: int) -> dict:
-    country, pack = "BD", pack_id("BD", "facilitator")
+    pack = pack_id("BD", "facilitator")
     build = ("build", pack, "--format", "html,pdf")
     cold, plain, noop, change = [], [], [], []
     module = root / "modules" / "global-supply-chains.yml"

@@ -127,7 +127,7 @@ def translation_report(repo: Repo, language: str) -> tuple[list[str], list[Probl
         if po.exists():
             for msg in load_po(po, language):
                 if msg.id and msg.string and not msg.fuzzy and msg.context and _is_myst(msg.context):
-                    for offset, code, message, hint in lint_text(msg.string, repo.catalogue):
+                    for _offset, code, message, hint in lint_text(msg.string, repo.catalogue):
                         problems.append(Problem(Location(path, (msg.lineno or 1)), code,
                                                 f"in the translation of {msg.context}: {message}", hint))
     return lines, problems

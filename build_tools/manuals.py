@@ -104,24 +104,15 @@ def manual_html(repo: Repo, pack: Pack, labels: Labels, digest: str,
     titles = {name.removeprefix("admonition_"): value for name, value in labels.items()
               if name.startswith("admonition_")}
 
-    def html(module_id, path, source) -> Markup:
-        return myst_to_html(text(module_id, path, source), titles=titles,
-                            asset_url=lambda p: p.removeprefix("/"))
+    def html(myst: str) -> Markup:
+        return myst_to_html(myst, titles=titles, asset_url=lambda p: p.removeprefix("/"))
 
     fragments = {}
-    for rmod in pack.modules:
-        mod = rmod.module
-        index = {s.id: i for i, s in enumerate(mod.sessions)}
-        for rs in rmod.sessions:
-            si = index[rs.session.id]
-            clocks = dict(zip((ai for ai, _ in rs.activities), (span for _, span in rs.activity_times())))
-            fragments[rs.key] = Fragments(
-                html(mod.id, ("sessions", si, "body"), rs.session.body),
-                [(v.title, html(mod.id, ("sessions", si, "variants", vi, "body"), v.body)) for vi, v in rs.variants],
-                [(a, html(mod.id, ("sessions", si, "activities", ai, "instructions"), a.instructions), clocks[ai])
-                 for ai, a in rs.activities],
-                html(mod.id, ("sessions", si, "facilitator_notes"), rs.session.facilitator_notes)
-                if pack.facilitator and rs.session.facilitator_notes else None)
+    for rs in pack.sessions():
+        st = text.session(rs, pack.facilitator)
+        fragments[rs.key] = Fragments(html(st.body), [(v.title, html(t)) for v, t in st.variants],
+                                      [(a, html(t), span) for a, t, span in st.activities],
+                                      html(st.notes) if st.notes else None)
     if text.problems:
         raise ProblemsFound(text.problems)
     from . import __version__

@@ -44,6 +44,19 @@ _trainer_env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, finalize
 
 
 @dataclass
+class SessionText:
+    """One session's trainer text for one pack, rendered (variables filled in), still MyST."""
+
+    body: MySTSafe
+    variants: list[tuple[object, MySTSafe]]
+    """(variant, its text) for the variants that match the pack."""
+    activities: list[tuple[object, MySTSafe, tuple[int, int] | None]]
+    """(activity, its instructions, when it runs) for the activities that match the pack."""
+    notes: MySTSafe | None
+    """Facilitator notes: facilitator edition only."""
+
+
+@dataclass
 class Rendered:
     """What render wrote: every page of the tree, and how many changed."""
 
@@ -93,6 +106,19 @@ class TrainerText:
             return MySTSafe("")
         return MySTSafe(_IMAGE.sub(lambda m: self._asset(m, module_id, data_path, text), rendered))
 
+    def session(self, rs, facilitator: bool) -> SessionText:
+        """Everything trainers wrote for one resolved session, rendered for this pack."""
+        mod = rs.module_id
+        si = next(i for i, s in enumerate(self.repo.catalogue.modules[mod].sessions) if s.id == rs.session.id)
+        spans = dict(zip((ai for ai, _ in rs.activities), (span for _, span in rs.activity_times())))
+        notes = rs.session.facilitator_notes if facilitator else None
+        return SessionText(
+            self(mod, ("sessions", si, "body"), rs.session.body),
+            [(v, self(mod, ("sessions", si, "variants", vi, "body"), v.body)) for vi, v in rs.variants],
+            [(a, self(mod, ("sessions", si, "activities", ai, "instructions"), a.instructions), spans[ai])
+             for ai, a in rs.activities],
+            self(mod, ("sessions", si, "facilitator_notes"), notes) if notes else None)
+
     def _asset(self, match: re.Match, module_id: str, data_path: tuple, text: str) -> str:
         """Point an image at the pack's copy of ``modules/assets/``; refuse anything outside it (symlinks too)."""
         name = match.group("path")
@@ -132,20 +158,11 @@ def render_pack(repo: Repo, pack: Pack, srcdir: Path, digest: str) -> Rendered:
     for rmod in pack.modules:
         mod = rmod.module
         pages[rmod.page + ".md"] = env.get_template("page-module.md.j2").render(common, rmod=rmod, mod=mod)
-        index = {s.id: i for i, s in enumerate(mod.sessions)}
         for rs in rmod.sessions:
-            si = index[rs.session.id]
-            body = text(mod.id, ("sessions", si, "body"), rs.session.body)
-            variants = [(v, text(mod.id, ("sessions", si, "variants", vi, "body"), v.body)) for vi, v in rs.variants]
-            clocks = dict(zip((ai for ai, _ in rs.activities), (span for _, span in rs.activity_times())))
-            activities = [(a, text(mod.id, ("sessions", si, "activities", ai, "instructions"), a.instructions),
-                           clocks[ai]) for ai, a in rs.activities]
-            notes = None
-            if pack.facilitator and rs.session.facilitator_notes:
-                notes = text(mod.id, ("sessions", si, "facilitator_notes"), rs.session.facilitator_notes)
+            st = text.session(rs, pack.facilitator)
             pages[rs.page + ".md"] = env.get_template("page-session.md.j2").render(
-                common, rmod=rmod, mod=mod, rs=rs, s=rs.session, body=body, variants=variants,
-                activities=activities, notes=notes)
+                common, rmod=rmod, mod=mod, rs=rs, s=rs.session, body=st.body, variants=st.variants,
+                activities=st.activities, notes=st.notes)
     if text.problems:
         raise ProblemsFound(text.problems)
     return Rendered(pages, write_tree(srcdir, {**pages, **text.assets}))
