@@ -25,7 +25,7 @@ html_sidebars = {"**": ["sidebar/brand.html", "sidebar/languages.html", "sidebar
                         "sidebar/scroll-start.html", "sidebar/navigation.html", "sidebar/scroll-end.html"]}
 html_context = {"coursepack_languages": [], "coursepack_languages_label": "Languages"}  # set per pack
 html_title = "Course pack"
-html_static_path = ["templates/site"]
+html_static_path = ["templates/site/static"]
 html_css_files = ["coursepack.css"]
 html_copy_source = False        # no _sources/: the published site holds pages, not their MyST
 html_show_sourcelink = False

@@ -15,6 +15,7 @@ records the digest and outputs of the last build: a pack whose digest has not ch
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -99,6 +100,24 @@ def pack_formats(pack: Pack, formats=None) -> tuple[str, ...]:
     return wanted
 
 
+def _outputs_to_keep(final: Path, digest: str, formats) -> dict[str, tuple[str, str]]:
+    """Outputs of the last build, in formats not asked for now, when it had the same digest: a build of
+    only the PDFs must not delete the site. Name → (format, path relative to the pack folder)."""
+    try:
+        stamp = json.loads((final / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if stamp.get("digest") != digest:
+        return {}  # another version: its outputs are stale
+    kept = {}
+    for name, rel in stamp.get("files", {}).items():
+        fmt = "html" if name == "site" else "pdf" if name in ("participant-manual", "facilitator-guide") \
+            or name.startswith("handout-") else name
+        if fmt not in formats and (final / rel).exists():
+            kept[name] = (fmt, "site" if fmt == "html" else rel)
+    return kept
+
+
 def is_up_to_date(repo: Repo, key: PackKey, out: Path, formats=None) -> bool:
     """Whether ``out/<pack-id>`` already holds this pack, built from the same inputs, in these formats."""
     try:
@@ -119,12 +138,16 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
     digest = pack_digest(repo, pack)
     final = out / key.id
     work = out / ".work" / key.id
+    if not formats:  # e.g. only SCORM asked for a facilitator edition: nothing to do, nothing touched
+        log("  nothing to build for this edition with these formats")
+        return PackBuild(key, final, digest, 0, 0, 0.0, {}, skipped=True)
     with locked(out / ".work" / f"{key.id}.lock"):
         recover(final)
         existing = None if force else _up_to_date(final, digest, formats)
         if existing is not None:
             log("  up to date")
             return PackBuild(key, final, digest, 0, 0, time.perf_counter() - started, existing, skipped=True)
+        kept = _outputs_to_keep(final, digest, formats)
         rendered = render_pack(repo, pack, work / "src", digest)
         log(f"  rendered {len(rendered.pages)} pages ({len(rendered.changed)} changed)")
         staging = staging_dir(final)
@@ -135,6 +158,9 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                 result = build_site(repo.root, work / "src", staging / "site", work / "doctrees",
                                     site_overrides(pack, labels))
                 if result.warnings:
+                    # Sphinx warns while reading a page; keep no environment that remembers the page as
+                    # read, or the next build would skip it, see no warning and publish it.
+                    shutil.rmtree(work / "doctrees", ignore_errors=True)
                     raise ProblemsFound(result.warnings)
                 if LocaleFormat(pack.language).rtl:
                     set_direction(staging / "site", "rtl")
@@ -149,7 +175,12 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             for fmt in (f for f in formats if f in EXPORT_FORMATS):
                 files[fmt] = export_pack(repo, pack, staging / "site", staging / "packages", fmt)
                 log(f"  {fmt} package written")
-            stamp = {"digest": digest, "formats": sorted(formats),
+            for name, (fmt, rel) in kept.items():  # outputs of other formats, same digest: still current
+                target = staging / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                (shutil.copytree if (final / rel).is_dir() else shutil.copy2)(final / rel, target)
+                files.setdefault(name, target)
+            stamp = {"digest": digest, "formats": sorted(set(formats) | {f for f, _ in kept.values()}),
                      "files": {n: str(p.relative_to(staging)) for n, p in files.items()}}
             (staging / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")
             promote(staging, final)

@@ -8,7 +8,7 @@ with two kinds of dynamic or powerful parts, both on an allow-list:
   must be one of :data:`VARIABLES`, optionally with one of :data:`FILTERS`. No ``{% %}`` statements,
   no other names, no item access, no arithmetic.
 - **MyST constructs**: headings from level 2, lists, tables, emphasis, links to web pages, the
-  admonitions in :data:`DIRECTIVES`, glossary terms with ``{term}``, and images only from the
+  admonitions in :data:`DIRECTIVES`, and images only from the
   ``modules/assets/`` folder, written ``![description](assets/name.png)``. No raw HTML, no other directive (``include``, ``literalinclude``, ``raw``,
   ``eval-rst``…), no front matter.
 
@@ -41,7 +41,8 @@ VARIABLES: dict[str, dict[str, str]] = {
 
 FILTERS = frozenset({"lower", "upper", "capitalize"})
 DIRECTIVES = frozenset({"note", "tip", "important", "warning", "caution", "attention", "hint", "seealso"})
-ROLES = frozenset({"term"})
+ROLES: frozenset[str] = frozenset()
+"""No role is allowed: the glossary page is a plain definition list, so {term} could not resolve."""
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 ASSETS = "assets"
 
@@ -67,14 +68,27 @@ def text_fields(module: m.Module) -> Iterator[tuple[tuple, str]]:
 def lint_module(module: m.Module, src, cat: m.Catalogue) -> list[Problem]:
     problems: list[Problem] = []
     for path, text in text_fields(module):
-        for offset, code, message, hint in lint_text(text, cat):
+        titled = path[2] == "variants" and bool(module.sessions[path[1]].variants[path[3]].title)
+        for offset, code, message, hint in lint_text(text, cat, heading=2 if titled else 1):
             problems.append(Problem(src.text_line(path, offset), code, message, hint))
     return problems
 
 
-def lint_text(text: str, cat: m.Catalogue) -> list[tuple[int, str, str, str | None]]:
-    """Problems in one trainer text as (line offset within the text, code, message, hint)."""
-    return list(_lint_jinja(text, cat)) + list(_lint_myst(text, cat, 0))
+def lint_text(text: str, cat: m.Catalogue, heading: int = 1) -> list[tuple[int, str, str, str | None]]:
+    """Problems in one trainer text as (line offset within the text, code, message, hint). ``heading`` is
+    the level of the heading the text sits under (1: the page title; 2: a variant's title)."""
+    return list(_lint_jinja(text, cat)) + list(_lint_myst(text, cat, 0)) + list(_lint_headings(text, heading))
+
+
+def _lint_headings(text: str, level: int):
+    for tok in _md.parse(text):
+        if tok.type == "heading_open" and tok.tag != "h1":
+            new = int(tok.tag[1])
+            if new > level + 1:
+                yield (tok.map[0] if tok.map else 0), "heading-level", \
+                    f"a level-{new} heading ({'#' * new}) follows a level-{level} one", \
+                    f"use {'#' * (level + 1)}: headings go down one level at a time"
+            level = new
 
 
 # --------------------------------------------------------------------------- {{ variables }}
@@ -135,6 +149,9 @@ def _check_expression(expr: nodes.Node, cat: m.Catalogue) -> tuple[str, str, str
     if call_arg is not None and call_arg not in cat.instruments:
         return "unknown-instrument", f"unknown instrument {call_arg!r} in {name}.{attr}(…)", \
             did_you_mean(str(call_arg), cat.instruments)
+    if call_arg is not None and not cat.instruments[call_arg].ratifiable:
+        return "not-ratifiable", f"{call_arg} is a {cat.instruments[call_arg].kind}: it has no ratification status", \
+            "name a Convention or a Protocol"
     return None
 
 
@@ -179,11 +196,7 @@ def _lint_inline(tok, line: int, cat: m.Catalogue):
             role = child.meta.get("name", "")
             if role not in ROLES:
                 yield line, "forbidden-role", f"the role {{{role}}} is not allowed in trainer text", \
-                    "allowed: {term}`Glossary term`"
-            elif child.content.split("<")[-1].rstrip(">").strip() not in cat.glossary:
-                term = child.content.split("<")[-1].rstrip(">").strip()
-                yield line, "unknown-term", f"{term!r} is not in the glossary", \
-                    did_you_mean(term, cat.glossary) or "add it to curriculum/contexts/glossary.yml"
+                    "write plain text; terms are explained on the pack's glossary page"
         elif child.type == "image":
             src = str(child.attrs.get("src", ""))
             parts = PurePosixPath(src).parts

@@ -45,6 +45,11 @@ def export_pack(repo: Repo, pack: Pack, site: Path, out_dir: Path, fmt: str) -> 
         raise ProblemsFound([Problem(_where(repo, pack), "unknown-export-format",
                                      f"unknown export format {fmt!r}", "formats: " + ", ".join(EXPORT_FORMATS))])
     if fmt == "questions":
+        if not pack.facilitator:
+            raise ProblemsFound([Problem(
+                _where(repo, pack), "answer-keys-for-facilitators",
+                f"{pack.key.id} is a participant edition: the question bank holds the answer keys",
+                "export it from the facilitator edition (…facilitator --format questions)")])
         return write_zip(export_path(out_dir, pack, fmt), question_bank(pack))
     if pack.facilitator:
         raise ProblemsFound([Problem(

@@ -131,7 +131,9 @@ def _catalog(language: str | None) -> Catalog:
 
 def _dump(catalog: Catalog) -> str:
     buf = io.BytesIO()
-    write_po(buf, catalog, width=100, include_previous=True, sort_output=False, omit_header=False)
+    # No "#| msgid" previous-source comments: Babel writes multi-line ones that msgfmt rejects. A fuzzy
+    # entry keeps its old translation; its source reference (#:) leads the translator to the new text.
+    write_po(buf, catalog, width=100, include_previous=False, sort_output=False, omit_header=False)
     return buf.getvalue().decode("utf-8")
 
 
@@ -225,6 +227,8 @@ class Status:
     """Entries flagged fuzzy, with their line in the .po."""
     stale: list[tuple[Unit, int]] = field(default_factory=list)
     """Entries whose msgid is no longer the source text (the sources changed since the last update)."""
+    lines: dict[str, int] = field(default_factory=dict)
+    """Context → line in the .po of each usable translation."""
 
     @property
     def complete(self) -> bool:
@@ -232,7 +236,8 @@ class Status:
 
 
 def translations(path: Path, language: str, units: list[Unit]) -> tuple[dict[str, str], Status]:
-    """The usable translations of ``units`` from the .po at ``path`` (context → text), and the coverage."""
+    """The usable translations of ``units`` from the .po at ``path`` (context → text), and the coverage.
+    ``status.lines`` gives the .po line of every usable entry."""
     status = Status()
     entries = {}
     if path.exists():
@@ -248,6 +253,7 @@ def translations(path: Path, language: str, units: list[Unit]) -> tuple[dict[str
             status.stale.append((unit, msg.lineno or 1))
         else:
             usable[unit.context] = msg.string
+            status.lines[unit.context] = msg.lineno or 1
             status.translated += 1
     return usable, status
 

@@ -24,11 +24,14 @@ class Localized:
     """Catalogue file (relative path of the .po) → coverage."""
     fallback: set[tuple] = field(default_factory=set)
     """Keys of what shows source-language text: ``(module,)`` or ``(module, session)``; ``("contexts",)``."""
+    text_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    """Module id → translated trainer text that breaks the rules of content_lint (at its .po line)."""
 
     def problems(self, course: m.Course, modules: list[str]) -> list[Problem]:
         """What stops a pack of ``course`` with these modules from being built in this language."""
-        if self.language == course.source_language or self.language in course.fallback_languages:
-            return []
+        broken = [p for mid in modules for p in self.text_problems.get(mid, [])]
+        if broken or self.language == course.source_language or self.language in course.fallback_languages:
+            return broken
         wanted = {f"modules/locale/{self.language}/{mid}.po" for mid in modules}
         wanted |= {f"curriculum/locale/{self.language}/courses.po", f"curriculum/locale/{self.language}/contexts.po"}
         out = []
@@ -61,6 +64,7 @@ def localize(repo: Repo, language: str, source_language: str) -> Localized:
         units = list(module_units(module))
         usable, status = translations(root / po, language, units)
         result.status[po] = status
+        result.text_problems[mid] = _lint_translations(po, usable, status, cat)
         modules[mid] = translate_module(module, usable) if usable else module
         for unit in [*status.missing, *(u for u, _ in status.fuzzy), *(u for u, _ in status.stale)]:
             result.fallback.add((mid, module.sessions[unit.path[1]].id) if unit.path[0] == "sessions" else (mid,))
@@ -78,6 +82,19 @@ def localize(repo: Repo, language: str, source_language: str) -> Localized:
     contexts = _translate_contexts(cat, triples, usable)
     result.catalogue = cat.model_copy(update={"modules": modules, "courses": courses, **contexts})
     return result
+
+
+def _lint_translations(po: str, usable: dict[str, str], status: Status, cat: m.Catalogue) -> list[Problem]:
+    """Translated trainer text obeys the same rules as the source (variables, MyST allow-list)."""
+    from .content_lint import lint_text
+
+    problems = []
+    for context, text in usable.items():
+        if _is_myst(context):
+            for _offset, code, message, hint in lint_text(text, cat):
+                problems.append(Problem(Location(po, status.lines.get(context, 1)), code,
+                                        f"in the translation of {context}: {message}", hint))
+    return problems
 
 
 def _translate_contexts(cat: m.Catalogue, triples, usable: dict[str, str]) -> dict:
@@ -103,9 +120,6 @@ def _translate_contexts(cat: m.Catalogue, triples, usable: dict[str, str]) -> di
 def translation_report(repo: Repo, language: str) -> tuple[list[str], list[Problem]]:
     """Per catalogue: how much is translated; fuzzy and out-of-date entries and broken translated text as
     warnings (errors for text that would break the build) at their line in the .po."""
-    from .content_lint import lint_text
-    from .i18n import load_po
-
     localized = localize(repo, language, source_language="")
     lines, problems = [], []
     for path, status in sorted(localized.status.items()):
@@ -123,13 +137,8 @@ def translation_report(repo: Repo, language: str) -> tuple[list[str], list[Probl
                                     f"the source of {unit.context} changed since it was translated: "
                                     f"the translation is not used", "run `coursepack i18n update`, then review it",
                                     severity="warning"))
-        po = repo.root / path
-        if po.exists():
-            for msg in load_po(po, language):
-                if msg.id and msg.string and not msg.fuzzy and msg.context and _is_myst(msg.context):
-                    for _offset, code, message, hint in lint_text(msg.string, repo.catalogue):
-                        problems.append(Problem(Location(path, (msg.lineno or 1)), code,
-                                                f"in the translation of {msg.context}: {message}", hint))
+    for found in localized.text_problems.values():
+        problems.extend(found)
     return lines, problems
 
 

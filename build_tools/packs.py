@@ -73,7 +73,8 @@ def select(course: Course, given: dict[str, str | None]) -> list[PackKey]:
             if len(options) == 1 or dim == "edition":
                 picked[dim] = options
                 continue
-            raise SelectionError(f"course {course.id!r} is offered for several {dim}s; choose one with "
+            plural = {"country": "countries"}.get(dim, dim + "s")
+            raise SelectionError(f"course {course.id!r} is offered for several {plural}; choose one with "
                                  f"--{_flag(dim)}: " + ", ".join(options))
         if dim == "country":
             value = value.upper()

@@ -20,13 +20,28 @@ def _old(final: Path) -> Path:
 
 
 def recover(final: Path) -> None:
-    """Undo an interrupted promotion; drop leftovers of an interrupted one that had already finished."""
+    """Undo an interrupted promotion; drop leftovers of an interrupted one that had already finished, and
+    the staging folders of builds that were killed (their process is gone)."""
+    for staging in final.parent.glob(f".staging-{final.name}-*"):
+        pid = staging.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
     old = _old(final)
     if old.exists():
         if final.exists():
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(old, final)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def staging_dir(final: Path) -> Path:

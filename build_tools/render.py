@@ -39,7 +39,7 @@ PAGES = {
     "about.md": "page-about.md.j2",
 }
 
-_IMAGE = re.compile(r"(?P<alt>!\[[^\]]*\])\(" + ASSETS + r"/(?P<path>[^)\s]+)\)")
+_IMAGE = re.compile(r"(?P<alt>!\[[^\]]*\])\(" + ASSETS + r"/(?P<path>[^)\s]+)(?P<title>\s+\"[^\"]*\")?\)")
 _trainer_env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, finalize=md_escape, autoescape=False)
 
 
@@ -131,7 +131,7 @@ class TrainerText:
                                          f"modules/assets/", "add the file to modules/assets/ or fix the name"))
             return match.group(0)
         self.assets[f"{ASSETS}/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
-        return f"{match.group('alt')}(/{ASSETS}/{name})"
+        return f"{match.group('alt')}(/{ASSETS}/{name}{match.group('title') or ''})"
 
 
 def _template_line(exc: BaseException) -> int | None:

@@ -20,6 +20,11 @@ class SiteResult:
     status: str
 
 
+DOCUTILS_CONF = """[general]
+raw_enabled: no
+file_insertion_enabled: no
+"""
+
 _WARNING = re.compile(r"^(?P<path>[^\n:]+?)(?::(?P<line>\d+))?: (?P<level>WARNING|ERROR|CRITICAL): (?P<msg>.*)$")
 
 
@@ -30,8 +35,13 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     status, warning = io.StringIO(), io.StringIO()
+    # Docutils reads docutils.conf from the folder patch_docutils() is given; a file in the repository would
+    # override the lock-down, so Sphinx gets a folder holding only ours.
+    locked = doctreedir.parent / "docutils-locked"
+    locked.mkdir(parents=True, exist_ok=True)
+    (locked / "docutils.conf").write_text(DOCUTILS_CONF, encoding="utf-8")
     try:
-        with patch_docutils(confdir), docutils_namespace():
+        with patch_docutils(locked), docutils_namespace():
             app = Sphinx(str(srcdir), str(confdir), str(outdir), str(doctreedir), "html",
                          confoverrides=overrides, status=status, warning=warning, freshenv=False,
                          warningiserror=False)

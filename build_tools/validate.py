@@ -218,6 +218,9 @@ def _check_languages(course: m.Course, src: Source, repo: Repo, modules: list[st
         if key not in repo.cache:
             repo.cache[key] = localize(repo, language, course.source_language)
         for problem in repo.cache[key].problems(course, modules):
+            if problem.code != "translation-incomplete":  # broken translated text: reported where it is
+                repo.problems.extend([problem])
+                continue
             repo.problems.add(src.at("languages", i), "translation-incomplete",
                               f"course {course.id!r} is offered in {language!r}, but {problem.location.path} has "
                               f"{problem.message.split(' translation(s)')[0]} translation(s)",

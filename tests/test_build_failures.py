@@ -118,3 +118,35 @@ def test_sphinx_itself_refuses_raw_html_and_file_insertion(tmp_path):
     assert not re.search(r"<script>\s*alert", html)
     assert not re.search(r"<img[^>]*onerror", html)
     assert "&lt;script&gt;alert" in html and "&lt;img src=x onerror" in html  # shown as text, inert
+
+
+def test_a_page_that_failed_fails_again_on_the_next_build(minimal_root):
+    """Sphinx warns only when it reads a page: the failed build must not leave the page marked as read."""
+    _break_body(minimal_root, "to its suppliers in {{ country.name }}.",
+                "to its suppliers in {{ country.name }}.\n\n      #### A heading that skips levels")
+    repo = load_repo(minimal_root)  # build_pack alone: the lint of `check` would refuse this first
+    key = PackKey("sample", "labour-inspectors", "agriculture", "BD", "en", "participant")
+    for _ in range(2):
+        with pytest.raises(ProblemsFound):
+            build_pack(repo, key, minimal_root / "_build", formats=("html",))
+
+
+def test_building_one_format_keeps_the_others(built_once, capsys):
+    root, output, before = built_once
+    site = {k: v for k, v in before.items() if k.startswith("site/")}
+    code, out, err = run_cli(capsys, "build", *PACK, "--format", "pdf", "--force", "--root", str(root))
+    assert code == 0, err
+    after = snapshot(output)
+    assert {k: v for k, v in after.items() if k.startswith("site/")} == site
+    assert "participant-manual.pdf" in after
+
+
+def test_packages_for_participants_build_nothing_for_facilitators(built_once, capsys):
+    root, output, before = built_once
+    facilitator = output.with_name(output.name.replace("participant", "facilitator"))
+    code, out, err = run_cli(capsys, "build", *PACK[:-1], "facilitator", "--format", "html", "--root", str(root))
+    assert code == 0
+    was = snapshot(facilitator)
+    code, out, err = run_cli(capsys, "build", *PACK[:-1], "facilitator", "--format", "scorm12", "--root", str(root))
+    assert code == 0 and "nothing to build" in out
+    assert snapshot(facilitator) == was

@@ -97,9 +97,6 @@ def test_changed_source_makes_the_translation_fuzzy_and_the_build_reports_it(tmp
     with open(root / "modules/locale/fr/global-supply-chains.po", "rb") as handle:
         entry = next(m for m in read_po(handle) if m.context == "sessions[anatomy-of-a-supply-chain].title")
     assert entry.fuzzy and entry.id == "The anatomy of a global value chain" and entry.string
-    po_text = (root / "modules/locale/fr/global-supply-chains.po").read_text(encoding="utf-8")
-    assert ('#| msgid "The anatomy of a global supply chain"\n'
-            'msgctxt "sessions[anatomy-of-a-supply-chain].title"') in po_text  # translators see the old source
     code, out, err = run_cli(capsys, "build", COURSE, "--audience", "workers-organizations", "--sector",
                              "garment-textile", "--country", "MX", "--lang", "fr", "--edition", "participant",
                              "--format", "html", "--root", str(root))
@@ -142,3 +139,24 @@ def test_every_label_file_has_the_english_keys():
         assert set(labels) == set(english), (path.name, set(english) ^ set(labels))
         for name, text in english.items():
             assert set(re.findall(r"{\w+}", labels[name])) == set(re.findall(r"{\w+}", text)), (path.name, name)
+
+
+def test_translated_text_obeys_the_same_rules_as_the_source(tmp_path, capsys):
+    """A translation cannot smuggle in what the source may not contain: the build refuses it at its .po line."""
+    root = tmp_path / "repo"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("_build", ".venv", ".git", "node_modules"))
+    po = root / "modules/locale/fr/global-supply-chains.po"
+    with open(po, "rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    entry = next(m for m in catalog if m.context == "sessions[anatomy-of-a-supply-chain].body")
+    entry.string += "\n\n![secret](../../../../etc/passwd)\n"
+    from babel.messages.pofile import write_po
+
+    with open(po, "wb") as handle:
+        write_po(handle, catalog, width=100, sort_output=False)
+    code, out, err = run_cli(capsys, "build", COURSE, "--audience", "workers-organizations", "--sector",
+                             "garment-textile", "--country", "MX", "--lang", "fr", "--edition", "participant",
+                             "--format", "html", "--root", str(root))
+    assert code == 1
+    assert re.search(r"modules/locale/fr/global-supply-chains\.po:\d+:1: error\[image-outside-assets\]: in the "
+                     r"translation of sessions\[anatomy-of-a-supply-chain\]\.body", err), err

@@ -23,3 +23,14 @@ def test_each_edition_gets_only_its_own_packages(minimal_root, capsys):
         text = " ".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".html"))
     assert "Push groups down to tier 3" not in text  # the intro module's facilitator note
     assert "tiers" in text.lower()
+
+
+def test_the_question_bank_is_exported_from_facilitator_editions_only(minimal_root, capsys):
+    pack = "sample.labour-inspectors.agriculture.bd.en"
+    code, out, err = run_cli(capsys, "export", f"{pack}.participant", "--format", "questions",
+                             "--root", str(minimal_root))
+    assert code == 1 and "answer-keys-for-facilitators" in err
+    code, out, err = run_cli(capsys, "export", f"{pack}.facilitator", "--format", "questions",
+                             "--root", str(minimal_root))
+    assert code == 0, err
+    assert (minimal_root / "_build" / "export" / f"{pack}.facilitator.questions.zip").is_file()
