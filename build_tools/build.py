@@ -114,7 +114,7 @@ def _outputs_to_keep(final: Path, digest: str, formats) -> dict[str, tuple[str, 
         fmt = "html" if name == "site" else "pdf" if name in ("participant-manual", "facilitator-guide") \
             or name.startswith("handout-") else name
         if fmt not in formats and (final / rel).exists():
-            kept[name] = (fmt, "site" if fmt == "html" else rel)
+            kept[name] = (fmt, rel)
     return kept
 
 
@@ -176,10 +176,11 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                 files[fmt] = export_pack(repo, pack, staging / "site", staging / "packages", fmt)
                 log(f"  {fmt} package written")
             for name, (fmt, rel) in kept.items():  # outputs of other formats, same digest: still current
-                target = staging / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                (shutil.copytree if (final / rel).is_dir() else shutil.copy2)(final / rel, target)
-                files.setdefault(name, target)
+                copied = "site" if fmt == "html" else rel  # the site is a folder; the rest single files
+                if not (staging / copied).exists():
+                    (staging / copied).parent.mkdir(parents=True, exist_ok=True)
+                    (shutil.copytree if (final / copied).is_dir() else shutil.copy2)(final / copied, staging / copied)
+                files.setdefault(name, staging / rel)
             stamp = {"digest": digest, "formats": sorted(set(formats) | {f for f, _ in kept.values()}),
                      "files": {n: str(p.relative_to(staging)) for n, p in files.items()}}
             (staging / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")
