@@ -31,6 +31,16 @@ def find_root(start: Path) -> Path:
     return start
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return port
+
+
 def _add_root(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", type=Path, default=None,
                    help="content repository (default: the nearest folder with modules/ and curriculum/)")
@@ -115,7 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pack", help="a pack id (from `coursepack list COURSE`); participant edition for packages")
     p.add_argument("--format", required=True, metavar="LIST", help="comma-separated: " +
                    ", ".join(("scorm12", "scorm2004", "cc", "offline", "questions")))
-    p.add_argument("--output", "-o", type=Path, default=None, help="folder for the zips (default: ROOT/_build/export)")
+    p.add_argument("--output", "-o", type=Path, default=None,
+                   help="folder for the zips (default: ROOT/_build/export); the site they are made from is "
+                        "built in ROOT/_build as usual")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("serve", help="live preview of one pack: rebuilds on save, with a picker",
@@ -130,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edition", choices=["participant", "facilitator"], default=None,
                    help="default: participant")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("matrix", help="build every pack of one or more courses, in parallel",
@@ -426,6 +438,14 @@ def cmd_export(args, root: Path) -> int:
     if key is None:
         print(f"coursepack export: {args.pack!r} is not a pack id; see `coursepack list COURSE`", file=sys.stderr)
         return 2
+    from .export import PARTICIPANT_FORMATS
+
+    wrong = [f for f in formats if (f in PARTICIPANT_FORMATS) == (key.edition == "facilitator")]
+    if wrong:
+        print(f"coursepack export: {', '.join(wrong)} cannot be made from the {key.edition} edition: SCORM, "
+              f"cartridges and offline zips are for participants; the question bank (answer keys) is exported "
+              f"from the facilitator edition", file=sys.stderr)
+        return 2
     repo = _load_checked(root)
     if repo is None:
         return 1
@@ -482,6 +502,10 @@ def cmd_matrix(args, root: Path) -> int:
         print("coursepack matrix: no pack matches these courses and filters", file=sys.stderr)
         return 2
     remote = args.output is not None and "://" in args.output
+    if remote and not args.scheduler:
+        print("coursepack matrix: an output URL needs --scheduler (Dask workers upload to it); "
+              "give a folder for a local matrix", file=sys.stderr)
+        return 2
     out = Path(args.output).resolve() if args.output and not remote else (root / "_build").resolve()
     jobs = matrix.plan(keys, root, out, formats, shard)
     jobs = [matrix.Job(j.pack_id, j.root, j.out, j.formats, args.force) for j in jobs]

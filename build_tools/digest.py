@@ -17,11 +17,14 @@ def pack_inputs(repo: Repo, pack: Pack) -> list[Path]:
     """The files a pack is built from: its modules, course, country, the shared contexts, templates, conf.py."""
     root = repo.root
     contexts = root / "curriculum" / "contexts"
-    files = [root / "conf.py", root / "curriculum" / f"{pack.course.id}.yml",
-             contexts / "countries" / f"{pack.country.code}.yml"]
+
+    def loaded_from(kind: str, ident: str) -> Path:  # the file it was read from (.yml or .yaml)
+        return root / repo.source(kind, ident).path
+
+    files = [root / "conf.py", loaded_from("course", pack.course.id), loaded_from("country", pack.country.code)]
     files += [contexts / name for name in ("audiences.yml", "sectors.yml", "regions.yml", "instruments.yml",
                                            "glossary.yml")]
-    files += [root / "modules" / f"{r.module.id}.yml" for r in pack.modules]
+    files += [loaded_from("module", r.module.id) for r in pack.modules]
     files += [p for p in (root / "templates").rglob("*") if p.is_file()]
     files += [p for p in (root / "modules" / "assets").rglob("*") if p.is_file()]
     files += [root / "modules" / "assets"]  # its presence: a deleted image must change the digest

@@ -168,7 +168,7 @@ def write_catalogue(out: Path, results: list[JobResult]) -> None:
     """``manifest.json`` and ``index.html`` for every pack present in the output folder."""
     manifest = _load_manifest(out)
     for r in results:
-        if r.status != "failed":
+        if r.status != "failed" and r.files:  # a pack with nothing to build keeps its entry as it was
             key = PackKey.parse(r.pack_id)
             manifest[r.pack_id] = {"id": r.pack_id, **key.as_dict(), "digest": r.digest, "outputs": r.files}
     packs = [manifest[k] for k in sorted(manifest) if (out / k).exists()]

@@ -177,6 +177,10 @@ def _check_course(course: m.Course, src: Source, repo: Repo) -> None:
     if _check_schedule_shape(course.schedule, src, problems):
         _check_schedule(course, src, cat, problems, list(position))
     _check_languages(course, src, repo, list(position))
+    if "facilitator" in course.editions and "participant" not in course.editions:
+        problems.add(src.at("editions"), "facilitator-needs-participant",
+                     "a course with the facilitator edition needs the participant edition too: the facilitator "
+                     "guide quotes the pages of the participant manual", "add participant to `editions`")
 
 
 def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: Problems, modules: list[str]) -> None:
