@@ -41,6 +41,17 @@ def _port(text: str) -> int:
     return port
 
 
+def _add_pack_selection(p: argparse.ArgumentParser, edition_default: str) -> None:
+    """The options that name a pack (read by :func:`_pick`): a course or pack id, and its dimensions."""
+    p.add_argument("target", nargs="?",
+                   help="a course id or a pack id (from `coursepack list COURSE`); default: the sample pack")
+    p.add_argument("--audience", help="audience id, e.g. labour-inspectors")
+    p.add_argument("--sector", help="sector id, e.g. garment-textile")
+    p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. BD")
+    p.add_argument("--lang", dest="language", help="language code, e.g. en")
+    p.add_argument("--edition", choices=["participant", "facilitator"], help=f"default: {edition_default}")
+
+
 def _add_root(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", type=Path, default=None,
                    help="content repository (default: the nearest folder with modules/ and curriculum/)")
@@ -103,12 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "  coursepack build gsc-turin.labour-inspectors.garment-textile.bd.en.participant",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_root(p)
-    p.add_argument("target", nargs="?", help="a course id or a pack id (from `coursepack list COURSE`)")
-    p.add_argument("--audience", help="audience id, e.g. labour-inspectors")
-    p.add_argument("--sector", help="sector id, e.g. garment-textile")
-    p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. BD")
-    p.add_argument("--lang", dest="language", help="language code, e.g. en")
-    p.add_argument("--edition", choices=["participant", "facilitator"], help="default: both editions")
+    _add_pack_selection(p, edition_default="both editions")
     p.add_argument("--format", default=None, metavar="LIST",
                    help="what to build, comma-separated: html (the site), pdf (manuals and handouts), "
                         "scorm12, scorm2004, cc, offline, questions; default: the course's outputs")
@@ -135,12 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "modules, courses, contexts or templates change; pages reload themselves. A bar "
                                    "at the bottom switches audience, sector, country, language and edition.")
     _add_root(p)
-    p.add_argument("target", nargs="?", help="a course id or a pack id (default: the sample pack)")
-    for dim, flag in (("audience", "--audience"), ("sector", "--sector"), ("country", "--country"),
-                      ("language", "--lang")):
-        p.add_argument(flag, dest=dim, help=f"{dim} of the pack to start with")
-    p.add_argument("--edition", choices=["participant", "facilitator"], default=None,
-                   help="default: participant")
+    _add_pack_selection(p, edition_default="participant")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
     p.set_defaults(handler=cmd_serve)

@@ -23,10 +23,6 @@ def to_minutes(clock: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def to_clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 @dataclass(frozen=True)
 class Slot:
     """One row of a day: a session (or part of one) or a break."""
@@ -46,10 +42,6 @@ class Slot:
     @property
     def minutes(self) -> int:
         return self.end - self.start
-
-    @property
-    def clock(self) -> str:
-        return f"{to_clock(self.start)}-{to_clock(self.end)}"
 
 
 @dataclass(frozen=True)
