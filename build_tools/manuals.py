@@ -5,18 +5,20 @@
 - ``facilitator-guide.pdf`` (facilitator edition): the same with facilitator notes, answer keys, the
   detailed timetable, and for each session the page of the participant manual where it begins, read
   from the participant manual's own layout;
-- ``handouts/<module>.pdf``: the pages of one module, cut from the laid-out participant manual (no
-  second layout; the page numbers are the manual's, so "turn to page 23" means the same page).
+- ``handouts/<module>.pdf``: the pages of one module, the same laid-out piece as in the participant
+  manual (no second layout; the page numbers are the manual's, so "turn to page 23" means the same page).
 
 The HTML comes from our templates (``templates/print/``) and trainer text rendered from MyST by
 :mod:`build_tools.mdhtml`. WeasyPrint may fetch only ``data:`` URLs and files inside the folder the
 manual is laid out in: anything else stops the build (:class:`RootedFetcher`). Output is tagged PDF/UA-1
-with fonts embedded, and byte-identical for identical input (the PDF identifier is the pack digest).
+with fonts embedded, and byte-identical for identical input. Manuals are laid out in pieces that are
+reused across builds and packs (:mod:`build_tools.pieces`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -24,18 +26,17 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from . import printcache
 from .catalogue import Repo
 from .context import ratification_phrase
 from .digest import pack_digest
 from .errors import Location, Problem, ProblemsFound
 from .labels import Labels, LocaleFormat, load_labels
-from .mdhtml import myst_to_html
-from . import printcache
-from .render import TrainerText, write_tree
 from .localize import resolve_pack
+from .mdhtml import myst_to_html
+from .pieces import PDF_VARIANT, Manual, lay_out_manual
+from .render import TrainerText, write_tree
 from .resolve import Pack
-
-PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass
@@ -97,9 +98,20 @@ def _css_string(text: str) -> Markup:
     return Markup('"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"')
 
 
-def manual_html(repo: Repo, pack: Pack, labels: Labels, digest: str,
-                participant_pages: dict | None = None) -> tuple[str, str, dict[str, bytes]]:
-    """The manual's HTML and CSS, and the asset files it uses (relative path → bytes)."""
+@dataclass
+class Source:
+    """A manual's HTML, its stylesheet in each mode (see ``manual.css.j2``), its assets (relative path → bytes)
+    and ``footer(sheets)``, the HTML of its page-number footers for the given pages (True for a cover page)."""
+
+    html: str
+    css: dict[str, str]
+    assets: dict[str, bytes]
+    footer: Callable[[list[bool]], str]
+
+
+def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
+                  participant_pages: dict | None = None) -> Source:
+    """Everything the manual is laid out from."""
     text = TrainerText(repo, pack, labels)
     titles = {name.removeprefix("admonition_"): value for name, value in labels.items()
               if name.startswith("admonition_")}
@@ -137,8 +149,11 @@ def manual_html(repo: Repo, pack: Pack, labels: Labels, digest: str,
         "participant_pages": participant_pages,
     }
     env = template_env(repo.root / "templates")
-    return (env.get_template("manual.html.j2").render(context), env.get_template("manual.css.j2").render(context),
-            text.assets)
+    css = {mode: env.get_template("manual.css.j2").render(context, mode=mode) for mode in ("whole", "piece", "footer")}
+    footer = env.get_template("footer.html.j2")
+    return Source(env.get_template("manual.html.j2").render(context), css, text.assets,
+                  lambda sheets: footer.render(language=pack.language, direction=context["direction"],
+                                               title=doc_kind, sheets=sheets))
 
 
 def _dates(pack: Pack, fmt: LocaleFormat) -> str | None:
@@ -155,18 +170,28 @@ def _dates(pack: Pack, fmt: LocaleFormat) -> str | None:
     return f"{fmt.date(start)} – {fmt.date(day.isoformat())}"
 
 
-def lay_out(folder: Path, html: str, css: str, assets: dict[str, bytes]):
-    """Write the manual's files into ``folder`` and lay it out; raise ProblemsFound on any refusal or warning."""
-    from weasyprint import HTML
+def lay_out(folder: Path, source: Path, stylesheet: str | None = None, parsed: dict | None = None):
+    """Lay out the HTML file ``source`` of ``folder``; raise ProblemsFound on any refusal or warning.
 
-    write_tree(folder, {"manual.html": html, "manual.css": css, **assets})
+    ``stylesheet`` names a CSS file of ``folder`` applied as the document's own, parsed once per ``parsed``
+    dict (the pieces of a manual share one stylesheet; parsing it for each would cost more than a small piece)."""
+    from weasyprint import CSS, HTML
+
     fetcher_class, fatal = _fetcher_class()
+    fetcher = fetcher_class(folder)
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = HTML(filename=str(folder / "manual.html"), base_url=str(folder) + "/",
-                        url_fetcher=fetcher_class(folder)).render(pdf_variant=PDF_VARIANT)
+        sheets = None
+        if stylesheet:
+            parsed = {} if parsed is None else parsed
+            if stylesheet not in parsed:
+                parsed[stylesheet] = CSS(filename=str(folder / stylesheet), base_url=str(folder) + "/",
+                                         url_fetcher=fetcher)
+            sheets = [parsed[stylesheet]]
+        document = HTML(filename=str(source), base_url=str(folder) + "/",
+                        url_fetcher=fetcher).render(stylesheets=sheets, pdf_variant=PDF_VARIANT)
     except fatal as exc:
         raise ProblemsFound([Problem(Location("(manual)"), "print-fetch", str(exc),
                                      "images must come from modules/assets/; nothing may be loaded from "
@@ -180,58 +205,57 @@ def lay_out(folder: Path, html: str, css: str, assets: dict[str, bytes]):
     return document
 
 
-def anchor_pages(document) -> dict[str, int]:
-    """Anchor id → the 1-based page it is on, read from the layout."""
-    pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, 1):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, number)
-    return pages
-
-
-def write_pdf(document, path: Path, digest: str, pages=None) -> None:
-    doc = document if pages is None else document.copy(pages)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_pdf(str(path), pdf_variant=PDF_VARIANT, pdf_identifier=digest.encode("ascii"))
+def lay_out_source(folder: Path, source: Source, cache: Path) -> Manual:
+    """Write the manual's files into ``folder`` (the whole-document ``manual.html`` too, for anyone who wants
+    to lay it out in one go) and lay it out in pieces, reusing those in ``cache``."""
+    write_tree(folder, {"manual.html": source.html, "manual.css": source.css["whole"], "piece.css": source.css["piece"],
+                        "footer.css": source.css["footer"], **source.assets})
+    parsed: dict = {}
+    return lay_out_manual(folder, source.html, source.footer, cache,
+                          lambda path, stylesheet: lay_out(folder, path, stylesheet, parsed))
 
 
 def print_pack(repo: Repo, pack: Pack, out: Path, work: Path, cache: Path) -> dict[str, Path]:
     """Lay out the pack's manuals and write the PDFs into ``out``; return output name → path.
 
     A facilitator pack holds the participant manual too (it is what the guide's page numbers point at).
-    The participant manual, its handouts and the pages where each session starts are kept in ``cache``
-    under the participant pack's digest, so the two editions lay it out once between them."""
+    The participant manual and the pages where each session starts are kept in ``cache`` under the
+    participant pack's digest, so the two editions lay it out once between them, and so are the
+    handouts, made when a participant pack first needs them; laid-out pieces are kept in
+    ``cache/pieces`` (see :mod:`build_tools.pieces`)."""
     labels = load_labels(repo.root / "templates", pack.language)
     participant = pack if not pack.facilitator else resolve_pack(repo, replace(pack.key, edition="participant"))
-    entry = printcache.lookup(cache, pack_digest(repo, participant))
+    participant_digest = pack_digest(repo, participant)
+
+    def lay_out_participant() -> Manual:
+        return lay_out_source(work / "participant", manual_source(repo, participant, labels, participant_digest),
+                              cache)
+
+    manual = None
+    entry = printcache.lookup(cache, participant_digest)
     if entry is None:
-        entry = _lay_out_participant(repo, participant, labels, work, cache)
+        manual = lay_out_participant()
+        with printcache.store(cache, participant_digest, manual.anchors) as folder:
+            manual.write(folder / "participant-manual.pdf")
+        entry = printcache.lookup(cache, participant_digest)
     files = {"participant-manual": out / "participant-manual.pdf"}
     printcache.copy(entry.folder / "participant-manual.pdf", files["participant-manual"])
     if not pack.facilitator:
-        for rmod in participant.modules:
-            files[f"handout-{rmod.module.id}"] = out / "handouts" / f"{rmod.module.id}.pdf"
-            printcache.copy(entry.folder / "handouts" / f"{rmod.module.id}.pdf", files[f"handout-{rmod.module.id}"])
+        for rmod in participant.modules:  # the module's own pages, with the manual's page numbers
+            mid = rmod.module.id
+            handout = entry.folder / "handouts" / f"{mid}.pdf"
+            if not handout.exists():
+                manual = manual or lay_out_participant()  # every piece is in the cache by now: joining only
+                with printcache.writing(handout) as tmp:
+                    manual.write(tmp, [name for name in manual.pieces
+                                       if name == f"m-{mid}" or name.startswith(f"s-{mid}--")])
+            files[f"handout-{mid}"] = out / "handouts" / f"{mid}.pdf"
+            printcache.copy(handout, files[f"handout-{mid}"])
         return files
     digest = pack_digest(repo, pack)
     pages = {rs.key: entry.pages[f"s-{rs.module_id}--{rs.session.id}"] for rs in participant.sessions()}
-    html, css, assets = manual_html(repo, pack, labels, digest, participant_pages=pages)
-    guide = lay_out(work / "facilitator", html, css, assets)
+    guide = lay_out_source(work / "facilitator", manual_source(repo, pack, labels, digest, participant_pages=pages),
+                           cache)
     files["facilitator-guide"] = out / "facilitator-guide.pdf"
-    write_pdf(guide, files["facilitator-guide"], digest)
+    guide.write(files["facilitator-guide"])
     return files
-
-
-def _lay_out_participant(repo: Repo, participant: Pack, labels: Labels, work: Path, cache: Path):
-    """Lay out the participant manual once; store it, its handouts and its anchor pages in the cache."""
-    digest = pack_digest(repo, participant)
-    html, css, assets = manual_html(repo, participant, labels, digest)
-    document = lay_out(work / "participant", html, css, assets)
-    anchors = anchor_pages(document)
-    with printcache.store(cache, digest, anchors) as folder:
-        write_pdf(document, folder / "participant-manual.pdf", digest)
-        starts = [anchors[f"m-{r.module.id}"] for r in participant.modules] + [anchors["instruments"]]
-        for rmod, first, end in zip(participant.modules, starts, starts[1:]):
-            write_pdf(document, folder / "handouts" / f"{rmod.module.id}.pdf", digest,
-                      document.pages[first - 1:end - 1])
-    return printcache.lookup(cache, digest)

@@ -1,12 +1,11 @@
-"""Laid-out participant manuals, kept by digest so no manual is laid out twice for the same bytes.
+"""Joined participant manuals, kept by digest so no manual is made twice for the same bytes.
 
-Layout is most of the cost of a pack (WeasyPrint lays out about 15 pages a second). The participant
-manual of a pack is needed by both its editions: the participant pack ships it, and the facilitator pack
-ships it too and quotes its page numbers. An entry holds the PDF, the per-module handouts cut from it, and
-the page of every anchor (modules, sessions), under ``OUT/.cache/print/<participant digest>/``. The digest
-covers everything the manual is built from (see :mod:`build_tools.digest`), so an entry is never stale.
-Entries are written to a temporary folder and renamed into place, so concurrent workers never see half
-of one.
+The participant manual of a pack is needed by both its editions: the participant pack ships it, and the
+facilitator pack ships it too and quotes its page numbers. An entry holds the PDF and the page of every
+anchor (modules, sessions), under ``OUT/.cache/print/<participant digest>/``, and the per-module
+handouts once a participant pack has needed them. The digest covers everything the manual is built from
+(see :mod:`build_tools.digest`), so an entry is never stale. Entries are written to a temporary folder
+and renamed into place, and handouts added by renaming, so concurrent workers never see half of one.
 """
 
 from __future__ import annotations
@@ -50,6 +49,18 @@ def store(cache: Path, digest: str, pages: dict[str, int]):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+@contextmanager
+def writing(target: Path):
+    """Yield a temporary path beside ``target``; rename it into place when the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def copy(source: Path, target: Path) -> None:

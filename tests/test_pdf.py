@@ -46,14 +46,17 @@ class PdfPages:
         self._pdf = pdfplumber.open(path)
         self._headings: dict[int, str] = {}
 
-    def headings(self, index: int, min_size: float = 13.5) -> str:
+    def headings(self, index: int) -> tuple[str, str]:
+        """The text set in the page's first-level heading size (20 pt) and in its second (14 pt)."""
         if index not in self._headings:
             words = self._pdf.pages[index].extract_words(extra_attrs=["size"])
-            self._headings[index] = fingerprint(" ".join(w["text"] for w in words if w["size"] >= min_size))
+            self._headings[index] = (fingerprint(" ".join(w["text"] for w in words if w["size"] >= 18)),
+                                     fingerprint(" ".join(w["text"] for w in words if 13.5 <= w["size"] < 18)))
         return self._headings[index]
 
     def heading_page(self, title: str, after: int) -> int | None:
-        """The first page after ``after`` where ``title`` is set as a heading."""
+        """The first page after ``after`` where ``title`` is the heading (a module's title contains the title
+        of one of its sessions: "6. The MNE Declaration, ..." is not the session "The MNE Declaration")."""
         key = fingerprint(title)
         for i in range(after, len(self.texts)):
             if key in fingerprint(self.texts[i]) and key in self.headings(i):
@@ -195,7 +198,8 @@ def test_print_refuses_anything_outside_the_build_folder(tmp_path, url):
         url = "link.png"
     html = f'<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p>x</p><img src="{url}" alt="x"></body></html>'
     with pytest.raises(ProblemsFound) as failure:
-        lay_out(folder, html, "", {})
+        (folder / "manual.html").write_text(html)
+        lay_out(folder, folder / "manual.html")
     assert failure.value.problems[0].code == "print-fetch"
     assert "refused" in failure.value.problems[0].message
 

@@ -1,0 +1,179 @@
+"""Join PDF pieces laid out one by one into one tagged PDF, with its page-number footers drawn on top.
+
+A manual is laid out in pieces (see :mod:`build_tools.pieces`) so that a piece already laid out for the
+same bytes is reused. Joining must give what one whole-document layout would have given: the same
+pages, outline, links and structure. Done with pikepdf (qpdf), which copies objects between PDFs with a
+shared mapping, so a structure element that points at a page of its piece points at the same page once
+copied. For each piece, in order:
+
+- its pages are appended, their ``/StructParents`` and their annotations' ``/StructParent`` shifted past
+  the keys already used, and its parent tree merged with the same shift;
+- its ``Document`` structure element becomes a ``Part`` under the joined ``Document``;
+- its outline items and named destinations are copied, pointing at the copied pages;
+- links it could not resolve itself (``coursepack-anchor:NAME``, written for a target in another piece)
+  become links to the named destination ``NAME``.
+
+The footers (page X of Y) come from a separate document of empty pages whose only content is that
+footer (Y is only known once every piece is laid out). Each footer page is drawn on top of its page as a
+form XObject, marked as a pagination artifact, as PDF/UA asks of page numbers.
+
+The document-level entries (metadata, language, viewer preferences) are the first piece's: every piece
+is cut from the same HTML document and has the same ``<head>``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ANCHOR_SCHEME = "coursepack-anchor:"
+_MARKED = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+\d+\s*>>\s*BDC")
+_ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
+
+
+def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[int], target: Path) -> None:
+    """Write ``target``: the pages of ``pieces`` in order, page ``i`` with footer page ``footer_pages[i]``.
+
+    A piece is its PDF and the bookmark level of each of its outline items in order: a piece's outline
+    is flat where the whole document's nests (a session's heading belongs under its module's, which is
+    in another piece), so the joined outline is rebuilt from the levels."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    out = pikepdf.new()
+    opened = [pikepdf.open(path) for path, _ in pieces]
+    try:
+        first = opened[0]
+        for key in ("/Lang", "/ViewerPreferences", "/MarkInfo", "/Metadata"):
+            if key in first.Root:
+                out.Root[key] = _copy(out, first, first.Root[key])
+        for key, value in first.docinfo.items():
+            out.docinfo[key] = value
+        document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+        parent_tree: dict[int, object] = {}
+        dests: dict[str, object] = {}
+        bookmarks: list = []
+        next_key = 0
+        for piece, (_, levels) in zip(opened, pieces):
+            shift = next_key
+            page_index = {}
+            for page in piece.pages:
+                page_index[page.obj.objgen] = len(out.pages)
+                out.pages.append(page)
+                copied = out.pages[-1].obj
+                if "/StructParents" in copied:
+                    copied.StructParents = int(copied.StructParents) + shift
+                for annot in copied.get("/Annots", []):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + shift
+                    _resolve_link(annot)
+            root = piece.Root.get("/StructTreeRoot")
+            if root is not None:
+                tops = root.K if isinstance(root.K, Array) else [root.K]
+                for top in tops:
+                    del top["/P"]  # so copying it does not drag the piece's tree root along
+                    part = out.copy_foreign(top)
+                    part.S = Name.Part
+                    part.P = document
+                    document.K.append(part)
+                for key, value in pikepdf.NumberTree(root.ParentTree).items():
+                    parent_tree[key + shift] = _copy(out, piece, value)
+                    next_key = max(next_key, key + shift + 1)
+            names = piece.Root.get("/Names")
+            if names is not None and "/Dests" in names:
+                for name, dest in pikepdf.NameTree(names.Dests).items():
+                    dests[name] = _copy(out, piece, dest)
+            items = _outline(piece, page_index)
+            if len(items) != len(levels):
+                raise ValueError(f"{len(items)} outline items but {len(levels)} levels")
+            bookmarks.extend(zip(levels, items))
+        _draw_footers(out, footer, footer_pages)
+        out.Root.StructTreeRoot = out.make_indirect(Dictionary(
+            Type=Name.StructTreeRoot, K=Array([document]), ParentTreeNextKey=next_key,
+            ParentTree=out.make_indirect(Dictionary(Nums=Array(
+                [x for key in sorted(parent_tree) for x in (key, parent_tree[key])])))))
+        document.P = out.Root.StructTreeRoot
+        if dests:
+            out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=Array(
+                [x for name in sorted(dests) for x in (String(name), dests[name])]))))
+        with out.open_outline() as tree:
+            tree.root.extend(_nest(bookmarks))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    finally:
+        for piece in opened:
+            piece.close()
+        out.close()
+
+
+def _copy(out, source, obj):
+    """``obj`` of ``source`` copied into ``out`` (qpdf copies only indirect objects; a direct one is made so)."""
+    import pikepdf
+
+    if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+        return obj
+    return out.copy_foreign(obj if obj.is_indirect else source.make_indirect(obj))
+
+
+def _resolve_link(annot) -> None:
+    """A link written as ``coursepack-anchor:NAME`` becomes a link to the named destination NAME."""
+    from pikepdf import Name, String
+
+    action = annot.get("/A")
+    if annot.get("/Subtype") != Name.Link or action is None or action.get("/S") != Name.URI:
+        return
+    uri = str(action.URI)
+    if uri.startswith(ANCHOR_SCHEME):
+        name = uri.removeprefix(ANCHOR_SCHEME)
+        del annot["/A"]
+        annot.Dest = String(name)
+        annot.Contents = String(name)
+
+
+def _outline(piece, page_index: dict) -> list:
+    """The piece's outline items in order, flattened, re-made to point at the joined document's pages."""
+    from pikepdf import OutlineItem, PageLocation
+
+    def walk(items):
+        for item in items:
+            dest = item.destination
+            yield OutlineItem(str(item.title), page_index[dest[0].objgen], PageLocation.XYZ, left=float(dest[2]),
+                              top=float(dest[3]))
+            yield from walk(item.children)
+
+    with piece.open_outline() as tree:
+        return list(walk(tree.root))
+
+
+def _nest(bookmarks: list) -> list:
+    """(level, item) in document order → the outline tree: an item goes under the last one of a lower level."""
+    roots, stack = [], []
+    for level, item in bookmarks:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(item)
+        stack.append((level, item))
+    return roots
+
+
+def _draw_footers(out, footer: Path, footer_pages: range) -> None:
+    import pikepdf
+    from pikepdf import Name
+
+    if len(footer_pages) != len(out.pages):
+        raise ValueError(f"{len(out.pages)} pages but {len(footer_pages)} footers")
+    with pikepdf.open(footer) as numbers:
+        for page, number in zip(out.pages, footer_pages):
+            source = numbers.pages[number]
+            source.contents_coalesce()
+            source.obj.Contents.write(_MARKED.sub(_ARTIFACT, source.obj.Contents.read_bytes()))
+            form = out.copy_foreign(source.as_form_xobject())
+            # WeasyPrint may give pages one shared resource dictionary: give this page its own (shallow)
+            resources = pikepdf.Dictionary(page.obj.get("/Resources", pikepdf.Dictionary()))
+            if "/XObject" in resources:
+                resources.XObject = pikepdf.Dictionary(resources.XObject)
+            page.obj.Resources = resources
+            # a fixed name (not pikepdf's random one) keeps the output byte-identical from build to build
+            name = page.add_resource(form, Name.XObject, Name("/CoursepackFooter"), replace_existing=False)
+            page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+            page.contents_add(pikepdf.Stream(out, b"\nQ\nq " + _ARTIFACT + b" " + bytes(name) + b" Do EMC Q\n"))

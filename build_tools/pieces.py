@@ -1,0 +1,187 @@
+"""A manual laid out in pieces, each reused whenever it is needed again with the same bytes.
+
+Layout is most of the cost of a pack. The manual's HTML is cut where its template marks a piece
+(``<!-- piece NAME -->``: cover, imprint, contents, home, timetable, one per module, instruments,
+glossary); every piece starts on a new page, so laying it out alone gives the same pages as laying out
+the whole. Three things of a whole-document layout depend on other pieces, and are done apart:
+
+- the page-number footer (page X of Y): the pieces are laid out without it; once the page count is
+  known, a document of empty pages carrying only the footers is laid out and drawn over them when the
+  pieces are joined (:mod:`build_tools.pdfjoin`);
+- the table of contents: laid out last, with the page numbers read from the other pieces' layout
+  written into it (its own length decides where the rest starts, so it is laid out again in the rare
+  case its page count changes);
+- links to another piece: written as ``coursepack-anchor:NAME`` and resolved when joining.
+
+A laid-out piece is kept in ``CACHE/pieces/`` under the hash of its HTML, its stylesheet, the manual's
+assets and the versions of WeasyPrint and coursepack, with its page count and the page of each anchor.
+A changed session lays out one module again; packs that differ only by country share the pieces with
+no country in them (the timetable, the glossary, modules without country facts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .pdfjoin import ANCHOR_SCHEME, join
+
+PDF_VARIANT = "pdf/ua-1"
+_MARK = re.compile(r"^<!-- piece ([a-z0-9-]+) -->\n", re.MULTILINE)
+_LINK = '<link rel="stylesheet" href="manual.css">'
+_HREF = re.compile(r'href="#([^"]+)"')
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+@dataclass
+class LaidOut:
+    """A piece laid out: its PDF, its page count, the page (0-based, in the piece) of each anchor and the
+    level of each of its bookmarks, in order."""
+
+    pdf: Path
+    pages: int
+    anchors: dict[str, int]
+    levels: list[int]
+
+
+@dataclass
+class Manual:
+    """A joined manual: its pieces in order, where each starts (0-based page) and every anchor's page (1-based)."""
+
+    pieces: dict[str, LaidOut]
+    starts: dict[str, int]
+    anchors: dict[str, int]
+    footer: Path
+
+    @property
+    def page_count(self) -> int:
+        return sum(p.pages for p in self.pieces.values())
+
+    def write(self, target: Path, names: list[str] | None = None) -> None:
+        """Join all the pieces (or the named ones, with the page numbers they have in the manual) into ``target``."""
+        names = list(self.pieces) if names is None else names
+        footer_pages = [page for name in names
+                        for page in range(self.starts[name], self.starts[name] + self.pieces[name].pages)]
+        join([(self.pieces[name].pdf, self.pieces[name].levels) for name in names], self.footer, footer_pages, target)
+
+
+def split(html: str) -> tuple[str, dict[str, str]]:
+    """The document's head (up to and with ``<body>``) and its pieces' bodies by name, in order."""
+    parts = _MARK.split(html)
+    head, rest = parts[0], parts[1:]
+    bodies = dict(zip(rest[0::2], rest[1::2]))
+    if not bodies:
+        raise ValueError("the manual template marks no pieces")
+    last = next(reversed(bodies))
+    bodies[last] = bodies[last].split("</body>")[0]
+    return head, bodies
+
+
+def lay_out_manual(folder: Path, html: str, footer_html, cache: Path, render) -> Manual:
+    """Lay out (or reuse) every piece of ``html``; ``render(path, stylesheet) -> document`` lays out one
+    file of ``folder`` with one of its stylesheets.
+
+    ``folder`` already holds ``piece.css``, ``footer.css`` and the assets; ``footer_html(sheets)`` gives
+    the footer document for the list of pages (True for a cover page)."""
+    head, bodies = split(html)
+    if _LINK not in head:
+        raise ValueError(f"the manual template's head has no {_LINK}")
+    first = next(iter(bodies))
+    # The first piece keeps the document's head: the joined PDF takes its metadata from it. The others
+    # get the same <html> element and a neutral head, so that a piece is the same bytes in every pack
+    # that has it, whatever the pack's title.
+    heads = {first: head.replace(_LINK, "")}
+    html_tag = re.search(r"<!DOCTYPE html>\s*<html[^>]*>", head).group(0)
+    salt = _salt(folder)
+    ids = {name: set(_ID.findall(body)) for name, body in bodies.items()}
+
+    def document(name: str, body: str) -> str:
+        own = ids[name]
+        body = _HREF.sub(lambda m: m.group(0) if m.group(1) in own else f'href="{ANCHOR_SCHEME}{m.group(1)}"', body)
+        start = heads.get(name) or f'{html_tag}\n<head>\n<meta charset="utf-8">\n<title>{name}</title>\n</head>\n<body>\n'
+        return f"{start}{body}</body>\n</html>\n"
+
+    laid = {name: _piece(folder, name, document(name, body), "piece.css", salt, cache, render)
+            for name, body in bodies.items() if name != "toc"}
+    order = list(bodies)
+    toc_pages = 1
+    for _ in range(4):  # the contents' length decides the numbers it shows; settle it
+        starts = _starts(order, laid, toc_pages)
+        anchors = {anchor: starts[name] + page + 1 for name, piece in laid.items() if name != "toc"
+                   for anchor, page in piece.anchors.items()}
+        if "toc" not in bodies:
+            break
+        laid["toc"] = _piece(folder, "toc", document("toc", _numbered(bodies["toc"], anchors)), "piece.css", salt,
+                             cache, render)
+        if laid["toc"].pages == toc_pages:
+            break
+        toc_pages = laid["toc"].pages
+    else:
+        raise RuntimeError("the table of contents does not settle on a page count")
+    pieces = {name: laid[name] for name in order}
+    starts = _starts(order, laid, toc_pages)
+    anchors = {anchor: starts[name] + page + 1 for name, piece in pieces.items()
+               for anchor, page in piece.anchors.items()}
+    sheets = [name == "cover" for name in order for _ in range(pieces[name].pages)]
+    footer = _piece(folder, "footer", footer_html(sheets), "footer.css", salt, cache, render)
+    if footer.pages != len(sheets):
+        raise RuntimeError(f"the footer document has {footer.pages} pages for {len(sheets)}")
+    return Manual(pieces, starts, anchors, footer.pdf)
+
+
+def _numbered(toc: str, anchors: dict[str, int]) -> str:
+    """The contents with the page of each entry written in (``data-page``, which piece.css shows)."""
+    return _HREF.sub(lambda m: f'href="#{m.group(1)}" data-page="{anchors[m.group(1)]}"', toc)
+
+
+def _starts(order: list[str], laid: dict[str, LaidOut], toc_pages: int) -> dict[str, int]:
+    starts, page = {}, 0
+    for name in order:
+        starts[name] = page
+        page += toc_pages if name == "toc" else laid[name].pages
+    return starts
+
+
+def _salt(folder: Path) -> bytes:
+    """What every piece of this manual is laid out with besides its HTML and stylesheet: the assets."""
+    import weasyprint
+
+    from . import __version__
+
+    digest = hashlib.sha256(f"coursepack {__version__} weasyprint {weasyprint.__version__}\0".encode())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix not in (".html", ".css")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def _piece(folder: Path, name: str, html: str, stylesheet: str, salt: bytes, cache: Path, render) -> LaidOut:
+    css = (folder / stylesheet).read_bytes()
+    key = hashlib.sha256(salt + css + b"\0" + html.encode("utf-8")).hexdigest()[:32]
+    pdf, meta = cache / "pieces" / f"{key}.pdf", cache / "pieces" / f"{key}.json"
+    try:
+        known = json.loads(meta.read_text(encoding="utf-8"))
+        if pdf.is_file():
+            return LaidOut(pdf, known["pages"], known["anchors"], known["levels"])
+    except (OSError, ValueError, KeyError):
+        pass
+    source = folder / f"piece-{name}.html"
+    source.write_text(html, encoding="utf-8")
+    document = render(source, stylesheet)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    levels = [level for page in document.pages for level, *_ in page.bookmarks]
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pdf.with_name(f".{key}.{os.getpid()}.tmp")
+    # Uncompressed: quicker to write, and joining compresses every stream anyway.
+    document.write_pdf(str(tmp), pdf_variant=PDF_VARIANT, pdf_identifier=key.encode("ascii"), uncompressed_pdf=True)
+    os.replace(tmp, pdf)  # the PDF first, then the record that says it is there
+    record = {"piece": name, "pages": len(document.pages), "anchors": anchors, "levels": levels}
+    tmp.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, meta)
+    return LaidOut(pdf, len(document.pages), anchors, levels)
