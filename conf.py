@@ -31,6 +31,7 @@ html_copy_source = False        # no _sources/: the published site holds pages, 
 html_show_sourcelink = False
 html_show_sphinx = False
 html_last_updated_fmt = None
+html_use_index = False          # nothing links to genindex.html (the glossary is its own page); not worth a page
 html_show_search_summary = False  # summaries are fetched with fetch(), which browsers refuse on file://
 html_permalinks_icon = "#"
 html_theme_options = {

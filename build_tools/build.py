@@ -6,7 +6,9 @@ Output layout (``OUT`` is ``_build/`` by default)::
     OUT/<pack-id>/...                      PDFs and packages, beside the site
     OUT/.work/<pack-id>/src/               the generated MyST tree (kept for incremental builds)
     OUT/.work/<pack-id>/doctrees/          Sphinx's environment (never published)
+    OUT/.work/<pack-id>/site/              Sphinx's output, copied into the pack when the build succeeds
     OUT/.cache/print/<digest>/             laid-out participant manuals (see printcache.py)
+    OUT/.cache/print/pieces/               laid-out pieces of manuals (see pieces.py)
 
 Nothing under ``OUT/<pack-id>`` changes unless the whole build succeeded. ``OUT/<pack-id>/.coursepack.json``
 records the digest and outputs of the last build: a pack whose digest has not changed is not rebuilt.
@@ -155,7 +157,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
         try:
             if "html" in formats:
                 labels = load_labels(repo.root / "templates", pack.language)
-                result = build_site(repo.root, work / "src", staging / "site", work / "doctrees",
+                result = build_site(repo.root, work / "src", work / "site", work / "doctrees",
                                     site_overrides(pack, labels))
                 if result.warnings:
                     # Sphinx warns while reading a page; keep no environment that remembers the page as
@@ -163,7 +165,11 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                     shutil.rmtree(work / "doctrees", ignore_errors=True)
                     raise ProblemsFound(result.warnings)
                 if LocaleFormat(pack.language).rtl:
-                    set_direction(staging / "site", "rtl")
+                    set_direction(work / "site", "rtl")
+                # Sphinx writes into a folder of its own, kept between builds so that it rewrites only
+                # the pages that changed; the published site is a copy (not hard links: Sphinx rewrites
+                # files in place, which would change a published page before the build succeeds).
+                shutil.copytree(work / "site", staging / "site", ignore=shutil.ignore_patterns(".buildinfo"))
                 files["site"] = staging / "site" / "index.html"
                 log("  site built")
             if "pdf" in formats:

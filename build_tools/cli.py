@@ -329,6 +329,20 @@ def cmd_list(args, root: Path) -> int:
 
 
 def cmd_build(args, root: Path) -> int:
+    from . import unchanged
+
+    out = (args.output or root / "_build").resolve()
+    command = {"command": "build", "target": args.target, "root": str(root), "output": str(out),
+               "format": args.format,
+               **{d: getattr(args, d) for d in ("audience", "sector", "country", "language", "edition")}}
+    fingerprint = unchanged.fingerprint(root, command)  # before anything is read: a later edit is seen next time
+    if not args.force:
+        done = unchanged.still_built(out, fingerprint)
+        if done is not None:
+            for pack_id, files, digest in done:
+                _print_built(args, pack_id, files, digest, skipped=True, seconds=0.0)
+            return 0
+
     from .build import build_pack, is_up_to_date
     from .catalogue import load_repo
     from .errors import ProblemsFound
@@ -343,13 +357,13 @@ def cmd_build(args, root: Path) -> int:
     formats = _formats(args.format, "build")
     if formats is False:
         return 2
-    out = (args.output or root / "_build").resolve()
-    # Validation is the whole repository's; skip it when every pack asked for is up to date (a no-op build).
+    # Validation covers the courses built and their modules; skip it when every pack asked for is up to
+    # date (a no-op build).
     if args.force or not all(is_up_to_date(repo, key, out, formats) for key in keys):
-        problems = validate(repo)
+        problems = validate(repo, {key.course for key in keys})
         if problems.errors:
             return _report_content_errors(problems)
-    failed = 0
+    failed, built = 0, []
     for key in keys:
         if not args.quiet:
             print(f"building {key.id}")
@@ -362,17 +376,28 @@ def cmd_build(args, root: Path) -> int:
                 print(problem.format(), file=sys.stderr)
             print(f"build of {key.id} failed: the previous output (if any) is unchanged", file=sys.stderr)
             continue
-        for name, path in result.files.items():
-            if not name.startswith("handout-"):
-                print(f"{name}: {path}" if not args.quiet else path)
-        handouts = [p for n, p in result.files.items() if n.startswith("handout-")]
-        if result.skipped and not args.quiet:
-            print("  up to date: nothing to rebuild (--force rebuilds)")
-        if handouts:
-            print(f"handouts: {len(handouts)} in {handouts[0].parent}" if not args.quiet else handouts[0].parent)
-        if not args.quiet:
-            print(f"  done in {result.seconds:.1f} s (digest {result.digest})")
+        _print_built(args, None, result.files, result.digest, result.skipped, result.seconds)
+        if result.files:
+            built.append(key.id)
+    if not failed:
+        unchanged.remember(out, fingerprint, built)
     return 1 if failed else 0
+
+
+def _print_built(args, pack_id: str | None, files: dict, digest: str, skipped: bool, seconds: float) -> None:
+    """What `build` says of one pack: its outputs (handouts as one line), and whether it was up to date."""
+    if pack_id is not None and not args.quiet:
+        print(f"building {pack_id}")
+    for name, path in files.items():
+        if not name.startswith("handout-"):
+            print(f"{name}: {path}" if not args.quiet else path)
+    handouts = [p for n, p in files.items() if n.startswith("handout-")]
+    if skipped and not args.quiet:
+        print("  up to date: nothing to rebuild (--force rebuilds)")
+    if handouts:
+        print(f"handouts: {len(handouts)} in {handouts[0].parent}" if not args.quiet else handouts[0].parent)
+    if not args.quiet:
+        print(f"  done in {seconds:.1f} s (digest {digest})")
 
 
 def _sample(root: Path) -> dict | None:

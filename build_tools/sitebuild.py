@@ -66,7 +66,6 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
                                    problems[-1].hint)
         elif line.strip():
             problems.append(Problem(Location("(sphinx)"), "sphinx", line.strip()))
-    (outdir / ".buildinfo").unlink(missing_ok=True)
     return SiteResult(problems, status.getvalue())
 
 

@@ -9,7 +9,7 @@ what is allowed (:mod:`build_tools.content_lint`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from . import model as m
 from .catalogue import Repo, Source
@@ -18,17 +18,26 @@ from .errors import Problems, did_you_mean
 from .timetable import place, to_minutes
 
 
-def validate(repo: Repo) -> Problems:
-    """Run every check; returns the repo's problems (loading problems included)."""
+def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
+    """Run every check; returns the repo's problems (loading problems included).
+
+    ``courses`` limits the course and module checks to those courses and the modules they list: what a
+    build of their packs is made from. A trainer building one course is not held up by a draft in a
+    module that course does not use; ``coursepack check`` and CI check everything."""
     problems = repo.problems
     cat = repo.catalogue
+    wanted = set(cat.courses) if courses is None else set(courses) & set(cat.courses)
+    used = set(cat.modules) if courses is None else {mid for cid in wanted for mid in cat.courses[cid].modules}
     for mid, module in cat.modules.items():
+        if mid not in used:
+            continue
         src = repo.source("module", mid)
         _check_module(module, src, repo)
         problems.extend(lint_module(module, src, cat))
     _check_prerequisite_cycles(repo, problems)
     for cid, course in cat.courses.items():
-        _check_course(course, repo.source("course", cid), repo)
+        if cid in wanted:
+            _check_course(course, repo.source("course", cid), repo)
     for code, country in cat.countries.items():
         _check_country(country, repo.source("country", code), repo)
     return problems
