@@ -30,9 +30,14 @@ _WARNING = re.compile(r"^(?P<path>[^\n:]+?)(?::(?P<line>\d+))?: (?P<level>WARNIN
 
 def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, overrides: dict) -> SiteResult:
     """Run Sphinx's HTML builder; return the warnings as problems (none means success)."""
+    from sphinx import locale
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    # Sphinx keeps its own translations in a module-level dict and adds to them build after build: after an
+    # Arabic pack, an English one built in the same process (a matrix worker, serve) would say "بحث".
+    locale.translators.clear()
 
     status, warning = io.StringIO(), io.StringIO()
     # Docutils reads docutils.conf from the folder patch_docutils() is given; a file in the repository would

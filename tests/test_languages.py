@@ -130,6 +130,17 @@ def test_arabic_pack_is_right_to_left_in_html_and_pdf(built):
     assert reader.trailer["/Root"]["/Lang"] == "ar"
 
 
+def test_an_english_pack_built_after_an_arabic_one_in_the_same_process_is_english(built, repo, tmp_path):
+    """Matrix workers and `serve` build pack after pack in one process; Sphinx's own words must follow."""
+    from build_tools.build import build_pack
+
+    built(PackKey(COURSE, "labour-inspectors", "agriculture", "MA", "ar", "participant"), ("html", "pdf"))
+    english = build_pack(repo, PackKey(COURSE, "labour-inspectors", "agriculture", "MA", "en", "participant"),
+                         tmp_path, formats=("html",)).output
+    search = (english / "site" / "search.html").read_text(encoding="utf-8")
+    assert 'placeholder="Search"' in search and "بحث" not in search  # Arabic only in the switcher's "العربية"
+
+
 def test_every_label_file_has_the_english_keys():
     import yaml
 
