@@ -17,6 +17,7 @@ reused across builds and packs (:mod:`build_tools.pieces`).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -190,8 +191,8 @@ def lay_out(folder: Path, source: Path, stylesheet: str | None = None, parsed: d
                 parsed[stylesheet] = CSS(filename=str(folder / stylesheet), base_url=str(folder) + "/",
                                          url_fetcher=fetcher)
             sheets = [parsed[stylesheet]]
-        document = HTML(filename=str(source), base_url=str(folder) + "/",
-                        url_fetcher=fetcher).render(stylesheets=sheets, pdf_variant=PDF_VARIANT)
+        document = HTML(filename=str(source), base_url=str(folder) + "/", url_fetcher=fetcher).render(
+            stylesheets=sheets, font_config=_font_config(), pdf_variant=PDF_VARIANT)
     except fatal as exc:
         raise ProblemsFound([Problem(Location("(manual)"), "print-fetch", str(exc),
                                      "images must come from modules/assets/; nothing may be loaded from "
@@ -203,6 +204,16 @@ def lay_out(folder: Path, source: Path, stylesheet: str | None = None, parsed: d
                                      "the print templates or an image produced something WeasyPrint rejects")
                              for m in collector.messages])
     return document
+
+
+@functools.cache
+def _font_config():
+    """One font configuration for every layout in the process: a fresh one per document would load the
+    fonts again for each piece of a manual. The print templates declare no @font-face, so there is no
+    per-document state in it."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def lay_out_source(folder: Path, source: Source, cache: Path) -> Manual:

@@ -1,9 +1,9 @@
 """A manual laid out in pieces, each reused whenever it is needed again with the same bytes.
 
 Layout is most of the cost of a pack. The manual's HTML is cut where its template marks a piece
-(``<!-- piece NAME -->``: cover, imprint, contents, home, timetable, one per module, instruments,
-glossary); every piece starts on a new page, so laying it out alone gives the same pages as laying out
-the whole. Three things of a whole-document layout depend on other pieces, and are done apart:
+(``<!-- piece NAME -->``: cover, imprint, contents, home, timetable, each module's opening page, each
+session, instruments, glossary); every piece starts on a new page, so laying it out alone gives the same
+pages as laying out the whole. Three things of a whole-document layout depend on other pieces, and are done apart:
 
 - the page-number footer (page X of Y): the pieces are laid out without it; once the page count is
   known, a document of empty pages carrying only the footers is laid out and drawn over them when the
@@ -14,9 +14,11 @@ the whole. Three things of a whole-document layout depend on other pieces, and a
 - links to another piece: written as ``coursepack-anchor:NAME`` and resolved when joining.
 
 A laid-out piece is kept in ``CACHE/pieces/`` under the hash of its HTML, its stylesheet, the manual's
-assets and the versions of WeasyPrint and coursepack, with its page count and the page of each anchor.
-A changed session lays out one module again; packs that differ only by country share the pieces with
-no country in them (the timetable, the glossary, modules without country facts).
+assets and the versions of WeasyPrint and coursepack, with its page count, the page of each anchor and
+its bookmark levels. A changed session lays out that session again; pieces have a neutral head and the
+edition is in the footer, so packs that differ by country or edition share the pieces that are the same
+(the timetable, the glossary, a module's opening page in both editions, sessions that do not name the
+country).
 """
 
 from __future__ import annotations
@@ -56,10 +58,6 @@ class Manual:
     starts: dict[str, int]
     anchors: dict[str, int]
     footer: Path
-
-    @property
-    def page_count(self) -> int:
-        return sum(p.pages for p in self.pieces.values())
 
     def write(self, target: Path, names: list[str] | None = None) -> None:
         """Join all the pieces (or the named ones, with the page numbers they have in the manual) into ``target``."""
