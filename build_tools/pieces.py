@@ -176,8 +176,8 @@ def _piece(folder: Path, name: str, html: str, stylesheet: str, salt: bytes, cac
     levels = [level for page in document.pages for level, *_ in page.bookmarks]
     pdf.parent.mkdir(parents=True, exist_ok=True)
     tmp = pdf.with_name(f".{key}.{os.getpid()}.tmp")
-    # Uncompressed: quicker to write, and joining compresses every stream anyway.
-    document.write_pdf(str(tmp), pdf_variant=PDF_VARIANT, pdf_identifier=key.encode("ascii"), uncompressed_pdf=True)
+    # Compressed here, once: joining copies compressed streams as they are, for the manual and each handout.
+    document.write_pdf(str(tmp), pdf_variant=PDF_VARIANT, pdf_identifier=key.encode("ascii"))
     os.replace(tmp, pdf)  # the PDF first, then the record that says it is there
     record = {"piece": name, "pages": len(document.pages), "anchors": anchors, "levels": levels}
     tmp.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
