@@ -1,8 +1,8 @@
 """A manual laid out in pieces, each reused whenever it is needed again with the same bytes.
 
 Layout is most of the cost of a pack. The manual's HTML is cut where its template marks a piece
-(``<!-- piece NAME -->``: cover, imprint, contents, home, timetable, each module's opening page, each
-session, instruments, glossary); every piece starts on a new page, so laying it out alone gives the same
+(``<!-- piece NAME -->``: cover, imprint, sources, contents, home, timetable, each module's opening
+page, each session, instruments, glossary); every piece starts on a new page, so laying it out alone gives the same
 pages as laying out the whole. Three things of a whole-document layout depend on other pieces, and are done apart:
 
 - the page-number footer (page X of Y): the pieces are laid out without it; once the page count is

@@ -15,6 +15,7 @@ pack are removed, so Sphinx re-reads only what changed.
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ class TrainerText:
 
     def __call__(self, module_id: str, data_path: tuple, text: str) -> MySTSafe:
         try:
-            rendered = _trainer_env.from_string(text).render(self.context).strip() + "\n"
+            rendered = _compiled(text).render(self.context).strip() + "\n"
         except TemplateError as exc:
             line = getattr(exc, "lineno", None) or _template_line(exc) or 1
             where = self.repo.source("module", module_id).text_line(data_path, line - 1)
@@ -132,6 +133,13 @@ class TrainerText:
             return match.group(0)
         self.assets[f"{ASSETS}/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
         return f"{match.group('alt')}(/{ASSETS}/{name}{match.group('title') or ''})"
+
+
+@functools.lru_cache(maxsize=8192)
+def _compiled(text: str):
+    """Trainer text compiled once per process: a build renders each text for the site and for each
+    manual, and a matrix worker for every pack. A text that does not compile raises every time."""
+    return _trainer_env.from_string(text)
 
 
 def _template_line(exc: BaseException) -> int | None:
