@@ -160,9 +160,9 @@ def main() -> None:
     p = bench_pack(root, args.runs)
     cold, plain = median(p["cold"]), median(p["plain"])
     print(f"\n1. one pack cold (site + both PDFs): coursepack {cold:.1f} s, plain sphinx-build + weasyprint "
-          f"{plain:.1f} s -> ratio {cold / plain:.2f} (target <= 1.10)")
+          f"{plain:.1f} s -> ratio {cold / plain:.3f} (target <= 1.10)")
     print(f"2. no-op rebuild {median(p['noop']):.2f} s = {median(p['noop']) / cold:.1%} of cold (target <= 3%); "
-          f"one changed session {median(p['change']):.1f} s = {median(p['change']) / cold:.0%} of cold (target <= 25%)")
+          f"one changed session {median(p['change']):.2f} s = {median(p['change']) / cold:.1%} of cold (target <= 25%)")
     pr = bench_print(root, args.runs)
     ours, alone = median(pr["ours"]), median(pr["alone"])
     print(f"5. print stage ({pr['pages']} pages): coursepack {pr['pages'] / ours:.1f} pages/s, WeasyPrint alone "
@@ -171,7 +171,7 @@ def main() -> None:
         m = bench_matrix(root, COUNTRIES[:args.countries])
         print(f"3. {args.countries}-country matrix, both editions, -j 2: {m['matrix']:.0f} s; "
               f"{args.countries} independent cold builds: {m['independent']:.0f} s -> ratio "
-              f"{m['matrix'] / m['independent']:.2f} (target <= 0.35)")
+              f"{m['matrix'] / m['independent']:.3f} (target <= 0.35)")
         print(f"4. peak memory per worker: {m['peak_mib']:.0f} MiB (target < 600)")
     print("\nraw seconds:", json.dumps({k: [round(x, 2) for x in v] for k, v in p.items()}))
     shutil.rmtree(root.parent, ignore_errors=True)
