@@ -117,8 +117,10 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
     titles = {name.removeprefix("admonition_"): value for name, value in labels.items()
               if name.startswith("admonition_")}
 
+    admonitions = tuple(sorted(titles.items()))
+
     def html(myst: str) -> Markup:
-        return myst_to_html(myst, titles=titles, asset_url=lambda p: p.removeprefix("/"))
+        return _fragment(str(myst), admonitions)
 
     fragments = {}
     for rs in pack.sessions():
@@ -155,6 +157,13 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
     return Source(env.get_template("manual.html.j2").render(context), css, text.assets,
                   lambda sheets: footer.render(language=pack.language, direction=context["direction"],
                                                title=doc_kind, sheets=sheets))
+
+
+@functools.lru_cache(maxsize=8192)
+def _fragment(myst: str, admonitions: tuple[tuple[str, str], ...]) -> Markup:
+    """Trainer MyST as print HTML, once per process for the same text and admonition titles: the two
+    manuals of a pack, and packs that differ only by country, share most of their texts."""
+    return myst_to_html(myst, titles=dict(admonitions), asset_url=lambda path: path.removeprefix("/"))
 
 
 def _dates(pack: Pack, fmt: LocaleFormat) -> str | None:
