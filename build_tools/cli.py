@@ -379,7 +379,7 @@ def cmd_build(args, root: Path) -> int:
         _print_built(args, None, result.files, result.digest, result.skipped, result.seconds)
         if result.files:
             built.append(key.id)
-    if not failed:
+    if not failed and len(built) == len(keys):  # a pack with nothing to build says so every time
         unchanged.remember(out, fingerprint, built)
     return 1 if failed else 0
 
