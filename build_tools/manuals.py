@@ -36,6 +36,7 @@ from .labels import Labels, LocaleFormat, load_labels
 from .localize import resolve_pack
 from .mdhtml import myst_to_html
 from .pieces import PDF_VARIANT, Manual, lay_out_manual
+from .publish import replacing
 from .render import TrainerText, write_tree
 from .resolve import Pack
 
@@ -266,7 +267,7 @@ def print_pack(repo: Repo, pack: Pack, out: Path, work: Path, cache: Path) -> di
             handout = entry.folder / "handouts" / f"{mid}.pdf"
             if not handout.exists():
                 manual = manual or lay_out_participant()  # every piece is in the cache by now: joining only
-                with printcache.writing(handout) as tmp:
+                with replacing(handout) as tmp:
                     manual.write(tmp, [name for name in manual.pieces
                                        if name == f"m-{mid}" or name.startswith(f"s-{mid}--")])
             files[f"handout-{mid}"] = out / "handouts" / f"{mid}.pdf"

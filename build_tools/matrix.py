@@ -12,7 +12,6 @@ After the run, ``OUT/manifest.json`` lists every pack with its dimensions, diges
 from __future__ import annotations
 
 import json
-import os
 import resource
 import sys
 import time
@@ -22,6 +21,7 @@ from html import escape
 from pathlib import Path
 
 from .packs import PackKey
+from .publish import replacing
 
 _REPOS: dict[str, object] = {}
 
@@ -191,10 +191,8 @@ def _load_manifest(out: Path) -> dict:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 _INDEX = """<!DOCTYPE html>

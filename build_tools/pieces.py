@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .pdfjoin import ANCHOR_SCHEME, join
+from .publish import replacing
 
 PDF_VARIANT = "pdf/ua-1"
 _MARK = re.compile(r"^<!-- piece ([a-z0-9-]+) -->\n", re.MULTILINE)
@@ -92,7 +92,6 @@ def lay_out_manual(folder: Path, html: str, footer_html, cache: Path, render) ->
     # The first piece keeps the document's head: the joined PDF takes its metadata from it. The others
     # get the same <html> element and a neutral head, so that a piece is the same bytes in every pack
     # that has it, whatever the pack's title.
-    heads = {first: head.replace(_LINK, "")}
     html_tag = re.search(r"<!DOCTYPE html>\s*<html[^>]*>", head).group(0)
     salt = _salt(folder)
     ids = {name: set(_ID.findall(body)) for name, body in bodies.items()}
@@ -100,35 +99,37 @@ def lay_out_manual(folder: Path, html: str, footer_html, cache: Path, render) ->
     def document(name: str, body: str) -> str:
         own = ids[name]
         body = _HREF.sub(lambda m: m.group(0) if m.group(1) in own else f'href="{ANCHOR_SCHEME}{m.group(1)}"', body)
-        start = heads.get(name) or f'{html_tag}\n<head>\n<meta charset="utf-8">\n<title>{name}</title>\n</head>\n<body>\n'
+        start = head.replace(_LINK, "") if name == first else \
+            f'{html_tag}\n<head>\n<meta charset="utf-8">\n<title>{name}</title>\n</head>\n<body>\n'
         return f"{start}{body}</body>\n</html>\n"
 
-    laid = {name: _piece(folder, name, document(name, body), "piece.css", salt, cache, render)
-            for name, body in bodies.items() if name != "toc"}
+    def piece(name: str, html: str, stylesheet: str = "piece.css") -> LaidOut:
+        return _piece(folder, name, html, stylesheet, salt, cache, render)
+
+    laid = {name: piece(name, document(name, body)) for name, body in bodies.items() if name != "toc"}
     order = list(bodies)
     toc_pages = 1
     for _ in range(4):  # the contents' length decides the numbers it shows; settle it
         starts = _starts(order, laid, toc_pages)
-        anchors = {anchor: starts[name] + page + 1 for name, piece in laid.items() if name != "toc"
-                   for anchor, page in piece.anchors.items()}
         if "toc" not in bodies:
             break
-        laid["toc"] = _piece(folder, "toc", document("toc", _numbered(bodies["toc"], anchors)), "piece.css", salt,
-                             cache, render)
+        laid["toc"] = piece("toc", document("toc", _numbered(bodies["toc"], _anchors(laid, starts))))
         if laid["toc"].pages == toc_pages:
             break
         toc_pages = laid["toc"].pages
     else:
         raise RuntimeError("the table of contents does not settle on a page count")
     pieces = {name: laid[name] for name in order}
-    starts = _starts(order, laid, toc_pages)
-    anchors = {anchor: starts[name] + page + 1 for name, piece in pieces.items()
-               for anchor, page in piece.anchors.items()}
     sheets = [name == "cover" for name in order for _ in range(pieces[name].pages)]
-    footer = _piece(folder, "footer", footer_html(sheets), "footer.css", salt, cache, render)
+    footer = piece("footer", footer_html(sheets), "footer.css")
     if footer.pages != len(sheets):
         raise RuntimeError(f"the footer document has {footer.pages} pages for {len(sheets)}")
-    return Manual(pieces, starts, anchors, footer.pdf)
+    return Manual(pieces, starts, _anchors(pieces, starts), footer.pdf)
+
+
+def _anchors(pieces: dict[str, LaidOut], starts: dict[str, int]) -> dict[str, int]:
+    """Every anchor of the laid-out pieces → its 1-based page in the manual."""
+    return {anchor: starts[name] + page + 1 for name, laid in pieces.items() for anchor, page in laid.anchors.items()}
 
 
 def _numbered(toc: str, anchors: dict[str, int]) -> str:
@@ -174,12 +175,10 @@ def _piece(folder: Path, name: str, html: str, stylesheet: str, salt: bytes, cac
         for anchor in page.anchors:
             anchors.setdefault(anchor, number)
     levels = [level for page in document.pages for level, *_ in page.bookmarks]
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    tmp = pdf.with_name(f".{key}.{os.getpid()}.tmp")
     # Compressed here, once: joining copies compressed streams as they are, for the manual and each handout.
-    document.write_pdf(str(tmp), pdf_variant=PDF_VARIANT, pdf_identifier=key.encode("ascii"))
-    os.replace(tmp, pdf)  # the PDF first, then the record that says it is there
+    with replacing(pdf) as tmp:  # the PDF first, then the record that says it is there
+        document.write_pdf(str(tmp), pdf_variant=PDF_VARIANT, pdf_identifier=key.encode("ascii"))
     record = {"piece": name, "pages": len(document.pages), "anchors": anchors, "levels": levels}
-    tmp.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, meta)
+    with replacing(meta) as tmp:
+        tmp.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
     return LaidOut(pdf, len(document.pages), anchors, levels)

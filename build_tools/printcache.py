@@ -5,7 +5,7 @@ facilitator pack ships it too and quotes its page numbers. An entry holds the PD
 anchor (modules, sessions), under ``OUT/.cache/print/<participant digest>/``, and the per-module
 handouts once a participant pack has needed them. The digest covers everything the manual is built from
 (see :mod:`build_tools.digest`), so an entry is never stale. Entries are written to a temporary folder
-and renamed into place, and handouts added by renaming, so concurrent workers never see half of one.
+and renamed into place, and handouts added by renaming (``publish.replacing``), so concurrent workers never see half of one.
 """
 
 from __future__ import annotations
@@ -49,18 +49,6 @@ def store(cache: Path, digest: str, pages: dict[str, int]):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-@contextmanager
-def writing(target: Path):
-    """Yield a temporary path beside ``target``; rename it into place when the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def copy(source: Path, target: Path) -> None:

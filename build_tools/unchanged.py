@@ -16,6 +16,8 @@ import json
 import os
 from pathlib import Path
 
+from .publish import replacing
+
 RECORD = Path(".cache") / "builds.json"
 _READ = ("conf.py", "pyproject.toml", "modules", "curriculum", "templates")
 _KEEP = 32  # commands remembered
@@ -77,7 +79,5 @@ def remember(out: Path, key: str, packs: list[str]) -> None:
     stamps = [json.loads((out / pack_id / ".coursepack.json").read_text(encoding="utf-8")) for pack_id in packs]
     known[key] = [(pack_id, stamp["digest"], stamp["formats"]) for pack_id, stamp in zip(packs, stamps)]
     known = dict(list(known.items())[-_KEEP:])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".builds.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(known), encoding="utf-8")
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        tmp.write_text(json.dumps(known), encoding="utf-8")
