@@ -6,7 +6,9 @@
    `weasyprint` command on the same generated sources and print HTML.
 2. A no-op rebuild, and a rebuild after one session changed, against the cold build.
 3. A matrix of one course in N countries, both editions, with -j 2, against N independent cold builds
-   (`coursepack build COURSE ... --country X`, both editions each), one after the other.
+   (`coursepack build COURSE ... --country X`, both editions each), one after the other; the two
+   alternate, run after run. CPU seconds are shown beside the wall-clock ones: their ratio is the work
+   the matrix saves, whatever share of the two cores the machine gives it.
 4. Peak memory per matrix worker.
 5. The PDF stage: pages per second of coursepack's print stage against WeasyPrint alone on the same HTML.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,12 +41,24 @@ def pack_id(country: str, edition: str) -> str:
 
 def run(*args: str, cwd: Path) -> float:
     """Seconds one command takes; it must succeed."""
+    return measured(*args, cwd=cwd)[0]
+
+
+def measured(*args: str, cwd: Path) -> tuple[float, float, str]:
+    """Wall-clock seconds, CPU seconds (user + system, the command's worker processes included) and
+    output of one command; it must succeed."""
+    before = _cpu()
     started = time.perf_counter()
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"benchmark: {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return elapsed
+    return elapsed, _cpu() - before, done.stdout
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def coursepack(*args: str, cwd: Path) -> float:
@@ -95,24 +110,28 @@ def plain_build(root: Path, out: Path, pack: str) -> float:
     return seconds
 
 
-def bench_matrix(root: Path, countries: list[str]) -> dict:
+def bench_matrix(root: Path, countries: list[str], runs: int) -> dict:
     out = root / "_build"
-    shutil.rmtree(out, ignore_errors=True)
-    independent = 0.0
-    for country in countries:  # both editions of each country: what a trainer runs for one country
-        independent += coursepack("build", COURSE, "--audience", AUDIENCE, "--sector", SECTOR, "--country", country,
-                                  "--lang", LANG, "--format", "html,pdf", "--force", "--output",
-                                  str(root / "_alone"), cwd=root)
-        shutil.rmtree(root / "_alone", ignore_errors=True)  # each build is cold: no cache from the last
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "build_tools", "matrix", COURSE, "-j", "2", "--quiet", "--format",
-                           "html,pdf", "--audience", AUDIENCE, "--sector", SECTOR, "--lang", LANG, "--country",
-                           ",".join(countries)], cwd=root, capture_output=True, text=True)
-    matrix = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"benchmark: matrix failed:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
-    peak = float(done.stdout.split("peak memory per worker ")[1].split()[0])
-    return {"independent": independent, "matrix": matrix, "peak_mib": peak}
+    result = {"independent": [], "matrix": [], "independent_cpu": [], "matrix_cpu": [], "peak_mib": []}
+    for _ in range(runs):
+        wall = cpu = 0.0
+        for country in countries:  # both editions of each country: what a trainer runs for one country
+            shutil.rmtree(root / "_alone", ignore_errors=True)  # each build is cold: no cache from the last
+            seconds, used, _ = measured(
+                sys.executable, "-m", "build_tools", "build", COURSE, "--audience", AUDIENCE, "--sector", SECTOR,
+                "--country", country, "--lang", LANG, "--format", "html,pdf", "--force", "--output",
+                str(root / "_alone"), cwd=root)
+            wall, cpu = wall + seconds, cpu + used
+        shutil.rmtree(root / "_alone", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, used, stdout = measured(
+            sys.executable, "-m", "build_tools", "matrix", COURSE, "-j", "2", "--quiet", "--format", "html,pdf",
+            "--audience", AUDIENCE, "--sector", SECTOR, "--lang", LANG, "--country", ",".join(countries), cwd=root)
+        for name, value in (("independent", wall), ("independent_cpu", cpu), ("matrix", seconds),
+                            ("matrix_cpu", used), ("peak_mib", float(stdout.split("peak memory per worker ")[1].split()[0]))):
+            result[name].append(value)
+        print(f"   matrix run: {seconds:.0f} s against {wall:.0f} s -> {seconds / wall:.3f}", flush=True)
+    return result
 
 
 def bench_print(root: Path, runs: int) -> dict:
@@ -167,13 +186,17 @@ def main() -> None:
     ours, alone = median(pr["ours"]), median(pr["alone"])
     print(f"5. print stage ({pr['pages']} pages): coursepack {pr['pages'] / ours:.1f} pages/s, WeasyPrint alone "
           f"{pr['pages'] / alone:.1f} pages/s -> ratio {alone / ours:.2f} (coursepack's speed / WeasyPrint's)")
+    raw = dict(p)
     if not args.skip_matrix:
-        m = bench_matrix(root, COUNTRIES[:args.countries])
-        print(f"3. {args.countries}-country matrix, both editions, -j 2: {m['matrix']:.0f} s; "
-              f"{args.countries} independent cold builds: {m['independent']:.0f} s -> ratio "
-              f"{m['matrix'] / m['independent']:.3f} (target <= 0.35)")
-        print(f"4. peak memory per worker: {m['peak_mib']:.0f} MiB (target < 600)")
-    print("\nraw seconds:", json.dumps({k: [round(x, 2) for x in v] for k, v in p.items()}))
+        m = bench_matrix(root, COUNTRIES[:args.countries], args.runs)
+        matrix, independent = median(m["matrix"]), median(m["independent"])
+        print(f"3. {args.countries}-country matrix, both editions, -j 2: {matrix:.0f} s; "
+              f"{args.countries} independent cold builds: {independent:.0f} s -> ratio "
+              f"{matrix / independent:.3f} (target <= 0.35); CPU seconds {median(m['matrix_cpu']):.0f} against "
+              f"{median(m['independent_cpu']):.0f} -> {median(m['matrix_cpu']) / median(m['independent_cpu']):.3f}")
+        print(f"4. peak memory per worker: {max(m['peak_mib']):.0f} MiB (target < 600)")
+        raw.update(m)
+    print("\nraw seconds:", json.dumps({k: [round(x, 2) for x in v] for k, v in raw.items()}))
     shutil.rmtree(root.parent, ignore_errors=True)
 
 

@@ -543,7 +543,7 @@ def cmd_matrix(args, root: Path) -> int:
 
         results = run_dask(jobs, args.scheduler, progress, output_url=args.output if remote else None)
     else:
-        results = matrix.run_local(jobs, args.jobs, progress)
+        results = matrix.run_local(jobs, args.jobs, progress, repo)
     if not remote:
         matrix.write_catalogue(out, results)
     print(matrix.summary(results))

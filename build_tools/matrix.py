@@ -2,8 +2,10 @@
 
 Each pack is an independent job (:func:`run_job`), so the same jobs run in local processes here and on a
 Dask cluster (:mod:`build_tools.distributed`). A worker loads the repository once and keeps it for all
-its jobs. Participant packs go first: a facilitator pack then finds the participant manual it needs
-already laid out (see :mod:`build_tools.printcache`).
+its jobs (a local worker is forked with the repository the command already loaded and checked).
+Facilitator packs go first: each lays out the participant manual its page references need, which the
+participant pack of the same country then finds laid out (see :mod:`build_tools.printcache`). So the
+long jobs come first and the short ones last, and the workers finish close together.
 
 After the run, ``OUT/manifest.json`` lists every pack with its dimensions, digest and outputs, and
 ``OUT/index.html`` links them, for the people who publish the packs.
@@ -87,12 +89,12 @@ def run_job(job: Job) -> JobResult:
 
 def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...] | None = None,
          shard: tuple[int, int] | None = None) -> list[Job]:
-    """The jobs, participant editions first (their manuals are reused by the facilitator editions)."""
-    ordered = sorted(keys, key=lambda k: (k.edition != "participant", k))
+    """The jobs, facilitator editions first (see the module's docstring)."""
+    ordered = sorted(keys)
     if shard:
         index, count = shard
-        ordered = [k for i, k in enumerate(sorted(keys)) if i % count == index - 1]
-        ordered.sort(key=lambda k: (k.edition != "participant", k))
+        ordered = [k for i, k in enumerate(ordered) if i % count == index - 1]
+    ordered.sort(key=lambda k: (k.edition != "facilitator", k))
     return [Job(k.id, str(root), str(out), formats) for k in ordered]
 
 
@@ -131,10 +133,13 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
-def run_local(jobs: list[Job], workers: int, progress: Progress) -> list[JobResult]:
-    """Run the jobs in ``workers`` processes (in this process when 1), reporting each as it finishes."""
+def run_local(jobs: list[Job], workers: int, progress: Progress, repo=None) -> list[JobResult]:
+    """Run the jobs in ``workers`` processes (in this process when 1), reporting each as it finishes.
+    ``repo``, the repository the jobs' root holds, if already loaded: forked workers inherit it."""
     results: list[JobResult] = []
     _REPOS.clear()  # the content may have changed since an earlier run in this process
+    if repo is not None:
+        _REPOS.update({job.root: repo for job in jobs})
     if workers <= 1:
         for job in jobs:
             results.append(run_job(job))

@@ -151,3 +151,6 @@ def test_shards_split_the_matrix(minimal_root, tmp_path):
     ids = [job.pack_id for shard in shards for job in shard]
     assert sorted(ids) == sorted(k.id for k in keys)  # every pack in exactly one shard
     assert all(5 <= len(shard) <= 6 for shard in shards)
+    for shard in shards:  # the long facilitator jobs first, each shard on its own
+        editions = [job.pack_id.rsplit(".", 1)[1] for job in shard]
+        assert editions == sorted(editions, key=lambda e: e != "facilitator"), editions
