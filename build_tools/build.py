@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .catalogue import Repo
+from .clean import IN_USE, touch
 from .digest import pack_digest
 from .errors import ProblemsFound
 from .labels import LocaleFormat, load_labels
@@ -143,7 +144,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
     if not formats:  # e.g. only SCORM asked for a facilitator edition: nothing to do, nothing touched
         log("  nothing to build for this edition with these formats")
         return PackBuild(key, final, digest, 0, 0, 0.0, {}, skipped=True)
-    with locked(out / ".work" / f"{key.id}.lock"):
+    with locked(out / IN_USE, shared=True), locked(out / ".work" / f"{key.id}.lock"):
         recover(final)
         existing = None if force else _up_to_date(final, digest, formats)
         if existing is not None:
@@ -151,6 +152,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             return PackBuild(key, final, digest, 0, 0, time.perf_counter() - started, existing, skipped=True)
         kept = _outputs_to_keep(final, digest, formats)
         rendered = render_pack(repo, pack, work / "src", digest)
+        touch(work)  # used now: see clean.py
         log(f"  rendered {len(rendered.pages)} pages ({len(rendered.changed)} changed)")
         staging = staging_dir(final)
         files: dict[str, Path] = {}

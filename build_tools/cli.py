@@ -17,6 +17,7 @@ Typical use:
   coursepack list                        courses, modules and the packs each course expands to
   coursepack build                       build the bundled sample pack (site and PDF)
   coursepack schema                      write JSON Schemas for editor autocompletion
+  coursepack clean                       remove cached layouts unused for 30 days
 
 Run `coursepack COMMAND --help` for the options of one command.
 """
@@ -166,7 +167,31 @@ def build_parser() -> argparse.ArgumentParser:
                       ("language", "--lang"), ("edition", "--edition")):
         p.add_argument(flag, dest=dim, metavar="LIST", help=f"only these {dim} values (comma-separated)")
     p.set_defaults(handler=cmd_matrix)
+
+    p = sub.add_parser("clean", help="remove cached layouts and work folders unused for a while",
+                       description="Remove what builds keep in the output folder only to go faster, once unused "
+                                   "for DAYS days: laid-out pieces of manuals, joined participant manuals, and "
+                                   "each pack's work folder (generated sources, Sphinx environment). Published "
+                                   "packs, manifest.json and index.html are kept. A pack whose cache was removed "
+                                   "takes longer to build next time and gives the same files. Refuses to run "
+                                   "while a build is using the folder.")
+    _add_root(p)
+    p.add_argument("--output", "-o", type=Path, default=None, help="output folder (default: ROOT/_build)")
+    p.add_argument("--older-than", type=_days, default=30.0, metavar="DAYS",
+                   help="remove what was last used more than DAYS days ago (default: 30; 0 removes it all)")
+    p.add_argument("--dry-run", "-n", action="store_true", help="say what would be removed, remove nothing")
+    p.set_defaults(handler=cmd_clean)
     return parser
+
+
+def _days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        days = -1.0
+    if not 0 <= days < 100_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more)")
+    return days
 
 
 class _ToStderr(logging.Handler):
@@ -550,6 +575,41 @@ def cmd_matrix(args, root: Path) -> int:
     if not remote:
         print(f"catalogue: {out / 'index.html'}")
     return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_clean(args, root: Path) -> int:
+    from .clean import KINDS, remove, sweep
+
+    out = (args.output or root / "_build").resolve()
+    if not out.is_dir():
+        print(f"clean: {out} does not exist; nothing to clean")
+        return 0
+    doomed, kept = sweep(out, args.older_than)
+    if not args.dry_run:
+        try:
+            remove(out, doomed)
+        except BlockingIOError:
+            print(f"coursepack clean: a build is using {out} right now; run clean once it has finished",
+                  file=sys.stderr)
+            return 1
+    parts = []
+    for kind, names in KINDS.items():
+        of_kind = [e for e in doomed if e.kind == kind]
+        if of_kind:
+            parts.append(f"{len(of_kind)} {names[len(of_kind) != 1]} ({_mib(sum(e.size for e in of_kind))})")
+    removed = ", ".join(parts) if parts else "nothing"
+    if args.dry_run:
+        print(f"clean: {out}: would remove {removed}; nothing removed (--dry-run)")
+    else:
+        print(f"clean: {out}: removed {removed}")
+    if kept:
+        print(f"clean: kept {len(kept)} cached item(s), {_mib(sum(e.size for e in kept))}, used in the last "
+              f"{args.older_than:g} day(s)")
+    return 0
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB"
 
 
 def _pick(args, root: Path, cat, command: str):

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .clean import touch
 from .pdfjoin import ANCHOR_SCHEME, join
 from .publish import replacing
 
@@ -164,6 +165,7 @@ def _piece(folder: Path, name: str, html: str, stylesheet: str, salt: bytes, cac
     try:
         known = json.loads(meta.read_text(encoding="utf-8"))
         if pdf.is_file():
+            touch(pdf)  # used now: see clean.py
             return LaidOut(pdf, known["pages"], known["anchors"], known["levels"])
     except (OSError, ValueError, KeyError):
         pass

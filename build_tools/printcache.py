@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .clean import touch
+
 
 @dataclass
 class Entry:
@@ -30,6 +32,7 @@ def lookup(cache: Path, digest: str) -> Entry | None:
         pages = json.loads((folder / "pages.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    touch(folder / "pages.json")  # used now: see clean.py
     return Entry(folder, pages)
 
 

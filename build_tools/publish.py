@@ -65,11 +65,13 @@ def discard(staging: Path) -> None:
 
 
 @contextmanager
-def locked(lock_path: Path):
-    """Serialise builds of the same pack across processes."""
+def locked(lock_path: Path, *, shared: bool = False, wait: bool = True):
+    """Hold a lock on ``lock_path`` across processes: exclusive (builds of the same pack take turns) or
+    ``shared`` (every build holds the output folder's in-use lock; ``coursepack clean`` takes it
+    exclusively). Without ``wait``, raise :class:`BlockingIOError` at once if it is held."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB))
         try:
             yield
         finally:
