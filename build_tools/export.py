@@ -5,10 +5,11 @@ is built. Formats:
 
 - ``scorm12``, ``scorm2004``: SCORM packages (:mod:`.scorm`), one SCO per session;
 - ``cc``: an IMS Common Cartridge 1.1 (:mod:`.cartridge`);
-- ``offline``: the site as it is, ``index.html`` at the root of the zip, for reading from ``file://``;
+- ``offline``: the site, ``index.html`` at the root of the zip, for reading from ``file://``;
 - ``questions``: the assessment items as Moodle GIFT and Moodle XML (:mod:`.questionbank`).
 
-The first four are made for participants and refuse a facilitator edition. The question bank holds the
+The first four are made for participants and refuse a facilitator edition. A package holds one pack, so
+their pages leave out the language switcher, whose links lead to the packs of other languages. The question bank holds the
 answer keys, so it is never part of a participant package; it is the same from either edition.
 """
 
@@ -22,7 +23,7 @@ from .errors import Location, Problem, ProblemsFound
 from .questionbank import question_bank
 from .resolve import Pack
 from .scorm import scorm_package
-from .sitefiles import read_site, refuse_facilitator_material
+from .sitefiles import read_site, refuse_facilitator_material, without_language_switcher
 from .zips import write_zip
 
 EXPORT_FORMATS = ("scorm12", "scorm2004", "cc", "offline", "questions")
@@ -59,6 +60,7 @@ def export_pack(repo: Repo, pack: Pack, site: Path, out_dir: Path, fmt: str) -> 
             "export the participant edition; the answer keys go to the LMS with `--format questions`")])
     files = read_site(site)
     refuse_facilitator_material(files, site)
+    files = without_language_switcher(files)
     if fmt in ("scorm12", "scorm2004"):
         files = scorm_package(repo, pack, files, fmt)
     elif fmt == "cc":

@@ -53,6 +53,16 @@ def refuse_facilitator_material(files: dict[str, bytes], site: Path) -> None:
             "package the participant edition's site (`…participant/site`)")])
 
 
+_SWITCHER = re.compile(rb'<nav class="sidebar-languages"[^>]*>.*?</nav>\s*', re.S)
+
+
+def without_language_switcher(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The site without its language switcher (``templates/site/_templates/sidebar/languages.html``). The
+    switcher links to the same page in the course's other languages, which are other packs beside this one
+    in the output folder; a package holds one pack, so there those links would lead nowhere."""
+    return {name: _SWITCHER.sub(b"", data) if name.endswith(".html") else data for name, data in files.items()}
+
+
 def html_pages(files: dict[str, bytes]) -> list[str]:
     return sorted(name for name in files if name.endswith(".html"))
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import posixpath
 import re
 import shutil
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -266,3 +268,25 @@ def test_participant_packages_hold_no_facilitator_text(repo, package, key, fmt):
     assert not [t for t in titles if t in text]
     files = read_zip(package(fmt, key))
     assert not [n for n, data in files.items() if n.endswith(".html") and b"facilitator-notes" in data]
+
+
+FOUR_LANGUAGES = PackKey("foundations-blended", "labour-inspectors", "garment-textile", "MA", "fr", "participant")
+_LINK = re.compile(rb'\b(?:href|src)="([^"#?]*)[^"]*"')
+
+
+@pytest.mark.parametrize("fmt", PACKAGES)
+def test_every_link_of_a_package_stays_inside_it(package, fmt):
+    """A package is all a learner has: a relative link must lead to a file of the zip. The language switcher
+    of a course offered in four languages leads to sibling packs, which no package holds: it is left out."""
+    files = read_zip(package(fmt, FOUR_LANGUAGES))
+    broken = []
+    for page in (name for name in files if name.endswith(".html")):
+        for raw in _LINK.findall(files[page]):
+            url = raw.decode()
+            if not url or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):  # same page, or http:, mailto:, data:
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(url)))
+            if target not in files and posixpath.join(target, "index.html") not in files:
+                broken.append(f"{page}: {url}")
+    assert not broken, f"{len(broken)} links lead outside the package, e.g. {broken[:5]}"
+    assert not any(b"sidebar-languages" in files[p] for p in files if p.endswith(".html"))
