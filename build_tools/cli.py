@@ -569,11 +569,10 @@ def cmd_matrix(args, root: Path) -> int:
         results = run_dask(jobs, args.scheduler, progress, output_url=args.output if remote else None)
     else:
         results = matrix.run_local(jobs, args.jobs, progress, repo)
-    if not remote:
-        matrix.write_catalogue(out, results)
+    where = args.output.rstrip("/") if remote else out
+    matrix.write_catalogue(where, results)
     print(matrix.summary(results))
-    if not remote:
-        print(f"catalogue: {out / 'index.html'}")
+    print(f"catalogue: {where}/index.html")
     return 1 if any(r.status == "failed" for r in results) else 0
 
 

@@ -8,7 +8,8 @@ participant pack of the same country then finds laid out (see :mod:`build_tools.
 long jobs come first and the short ones last, and the workers finish close together.
 
 After the run, ``OUT/manifest.json`` lists every pack with its dimensions, digest and outputs, and
-``OUT/index.html`` links them, for the people who publish the packs.
+``OUT/index.html`` links them, for the people who publish the packs (at the URL, for a Dask matrix that
+uploads to one).
 """
 
 from __future__ import annotations
@@ -169,15 +170,17 @@ def summary(results: list[JobResult]) -> str:
     return "\n".join(lines)
 
 
-def write_catalogue(out: Path, results: list[JobResult]) -> None:
-    """``manifest.json`` and ``index.html`` for every pack present in the output folder."""
-    manifest = _load_manifest(out)
+def write_catalogue(out: Path | str, results: list[JobResult]) -> None:
+    """``manifest.json`` and ``index.html`` for every pack present in the output: a folder, or the fsspec
+    URL a Dask matrix uploaded to (where a pack is present once its stamp is, see ``upload_pack``)."""
+    read, present, write = _remote(out) if isinstance(out, str) and "://" in out else _local(Path(out))
+    manifest = _load_manifest(read)
     for r in results:
         if r.status != "failed" and r.files:  # a pack with nothing to build keeps its entry as it was
             key = PackKey.parse(r.pack_id)
             manifest[r.pack_id] = {"id": r.pack_id, **key.as_dict(), "digest": r.digest, "outputs": r.files}
-    packs = [manifest[k] for k in sorted(manifest) if (out / k).exists()]
-    _write(out / "manifest.json", json.dumps({"packs": packs}, indent=2, ensure_ascii=False) + "\n")
+    packs = [manifest[k] for k in sorted(manifest) if present(k)]
+    write("manifest.json", json.dumps({"packs": packs}, indent=2, ensure_ascii=False) + "\n")
     rows = []
     for p in packs:
         links = " · ".join(f'<a href="{escape(path)}">{escape(name)}</a>' for name, path in sorted(p["outputs"].items())
@@ -185,19 +188,36 @@ def write_catalogue(out: Path, results: list[JobResult]) -> None:
         rows.append(f"<tr><td>{escape(p['course'])}</td><td>{escape(p['audience'])}</td><td>{escape(p['sector'])}</td>"
                     f"<td>{escape(p['country'])}</td><td>{escape(p['language'])}</td><td>{escape(p['edition'])}</td>"
                     f"<td>{links}</td><td><code>{escape(p['digest'])}</code></td></tr>")
-    _write(out / "index.html", _INDEX.format(count=len(packs), rows="\n".join(rows)))
+    write("index.html", _INDEX.format(count=len(packs), rows="\n".join(rows)))
 
 
-def _load_manifest(out: Path) -> dict:
+def _local(out: Path):
+    """(read a file, is a pack there, write a file atomically) for an output folder."""
+
+    def write(name: str, text: str) -> None:
+        with replacing(out / name) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+
+    return (lambda name: (out / name).read_text(encoding="utf-8"), lambda pack: (out / pack).exists(), write)
+
+
+def _remote(url: str):
+    """The same for an fsspec URL; writing one object is atomic on every store."""
+    import fsspec
+
+    from .build import STAMP
+
+    fs, root = fsspec.core.url_to_fs(url)
+    return (lambda name: fs.cat_file(f"{root}/{name}").decode("utf-8"),
+            lambda pack: fs.exists(f"{root}/{pack}/{STAMP}"),
+            lambda name, text: fs.pipe_file(f"{root}/{name}", text.encode("utf-8")))
+
+
+def _load_manifest(read) -> dict:
     try:
-        return {p["id"]: p for p in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["packs"]}
+        return {p["id"]: p for p in json.loads(read("manifest.json"))["packs"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-
-
-def _write(path: Path, text: str) -> None:
-    with replacing(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
 
 
 _INDEX = """<!DOCTYPE html>

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from build_tools.catalogue import load_repo
 from build_tools.distributed import run_dask, upload_pack  # imports Dask only when called
-from build_tools.matrix import Progress, plan, run_local
+from build_tools.matrix import Progress, plan, run_local, write_catalogue
 from build_tools.packs import expand
 
 pytest.importorskip("distributed")
@@ -83,7 +84,8 @@ def test_dask_uploads_to_an_fsspec_url(minimal_root, tmp_path):
 
     fs = fsspec.filesystem("memory")
     url = "memory://coursepack-test"
-    jobs = jobs_for(minimal_root, tmp_path / "unused", sector="agriculture")[:2]  # participant packs
+    jobs = [j for j in jobs_for(minimal_root, tmp_path / "unused", sector="agriculture")
+            if j.pack_id.endswith(".participant")]
     local = by_id(run_local(jobs, 1, Progress(len(jobs), quiet=True)))
     cluster = LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None)
     try:
@@ -96,6 +98,16 @@ def test_dask_uploads_to_an_fsspec_url(minimal_root, tmp_path):
             assert arrived.keys() == expected.keys() and ".coursepack.json" in arrived
             assert all(arrived[name] == expected[name] for name in expected), job.pack_id
             assert remote[job.pack_id].files == local[job.pack_id].files
+
+        write_catalogue(url, list(remote.values()))  # what `coursepack matrix --scheduler … -o URL` does next
+        manifest = json.loads(fs.cat_file("/coursepack-test/manifest.json"))
+        assert sorted(p["id"] for p in manifest["packs"]) == sorted(j.pack_id for j in jobs)
+        index = fs.cat_file("/coursepack-test/index.html").decode()
+        assert all(f'href="{j.pack_id}/site/index.html"' in index for j in jobs)
+        fs.rm_file(f"/coursepack-test/{jobs[0].pack_id}/.coursepack.json")  # a pack being re-uploaded
+        write_catalogue(url, [])
+        manifest = json.loads(fs.cat_file("/coursepack-test/manifest.json"))
+        assert [p["id"] for p in manifest["packs"]] == [jobs[1].pack_id]
     finally:
         cluster.close()
         if fs.exists("/coursepack-test"):
