@@ -167,7 +167,8 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                     shutil.rmtree(work / "doctrees", ignore_errors=True)
                     raise ProblemsFound(result.warnings)
                 if LocaleFormat(pack.language).rtl:
-                    set_direction(work / "site", "rtl")
+                    source = pack.course.source_language
+                    set_direction(work / "site", "rtl", None if LocaleFormat(source).rtl else source)
                 # Sphinx writes into a folder of its own, kept between builds so that it rewrites only
                 # the pages that changed; the published site is a copy (not hard links: Sphinx rewrites
                 # files in place, which would change a published page before the build succeeds).

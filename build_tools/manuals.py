@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import printcache
+from .bidi import mark_latin_blocks
 from .catalogue import Repo
 from .context import ratification_phrase
 from .digest import pack_digest
@@ -155,7 +156,11 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
     env = template_env(repo.root / "templates")
     css = {mode: env.get_template("manual.css.j2").render(context, mode=mode) for mode in ("whole", "piece", "footer")}
     footer = env.get_template("footer.html.j2")
-    return Source(env.get_template("manual.html.j2").render(context), css, text.assets,
+    html = env.get_template("manual.html.j2").render(context)
+    source = pack.course.source_language
+    if fmt.rtl and not LocaleFormat(source).rtl:
+        html = mark_latin_blocks(html, source)
+    return Source(html, css, text.assets,
                   lambda sheets: footer.render(language=pack.language, direction=context["direction"],
                                                title=doc_kind, sheets=sheets))
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bidi import mark_latin_blocks
 from .errors import Location, Problem
 
 
@@ -74,10 +75,13 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
     return SiteResult(problems, status.getvalue())
 
 
-def set_direction(site: Path, direction: str) -> None:
-    """Mark every page right-to-left (or left-to-right): the theme sets ``lang`` but not ``dir``."""
+def set_direction(site: Path, direction: str, source_language: str | None = None) -> None:
+    """Mark every page right-to-left (or left-to-right): the theme sets ``lang`` but not ``dir``. With
+    ``source_language``, the blocks of text in that (left-to-right) language too: see :mod:`build_tools.bidi`."""
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         marked = re.sub(r"<html\b(?![^>]*\bdir=)", f'<html dir="{direction}"', text, count=1)
+        if source_language:
+            marked = mark_latin_blocks(marked, source_language)
         if marked != text:
             page.write_text(marked, encoding="utf-8")

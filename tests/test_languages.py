@@ -113,17 +113,29 @@ def test_arabic_pack_is_right_to_left_in_html_and_pdf(built):
     assert re.search(r'<html dir="rtl"[^>]*lang="ar"', html)
     import yaml
 
-    note = yaml.safe_load((REPO / "templates" / "labels" / "ar.yml").read_text(encoding="utf-8"))["fallback_note"]
+    labels = yaml.safe_load((REPO / "templates" / "labels" / "ar.yml").read_text(encoding="utf-8"))
+    note = labels["fallback_note"]
     sessions = folder / "site" / "modules" / "global-supply-chains"
     untranslated = page_text(sessions / "deficits-and-governance-gaps.html", main_only=True)
     translated = page_text(sessions / "anatomy-of-a-supply-chain.html", main_only=True)
     assert note in untranslated and "Decent work deficits and governance gaps" in untranslated  # marked fallback
     assert note not in translated and re.search(r"[\u0600-\u06ff]{4,}", translated)
+    # English shown in the Arabic pack is marked English, left to right; Arabic text is not
+    raw = (sessions / "deficits-and-governance-gaps.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1 lang="en" dir="ltr">Decent work deficits', raw)
+    assert re.search(r'<p lang="en" dir="ltr">[^<]*\bconclusions\b', raw)
+    assert re.search(r"<p>" + re.escape(note), raw)  # the note itself is Arabic
+    assert re.search(r"<p>" + re.escape(labels["module"]), raw)  # the Arabic line naming the module
     with pdfplumber.open(folder / "participant-manual.pdf") as pdf:
         text = "\n".join(p.extract_text() or "" for p in pdf.pages[:12])
         fonts = {c["fontname"] for p in pdf.pages[:12] for c in p.chars if "\u0600" <= c["text"] <= "\u06ff"}
     assert re.search(r"[\u0600-\u06ff]{4,}", text)
     assert fonts  # Arabic glyphs come from an embedded font
+    with pdfplumber.open(folder / "participant-manual.pdf") as pdf:
+        lines = [line for p in pdf.pages for line in (p.extract_text() or "").splitlines()]
+    # an English sentence laid out right to left puts its full stop or comma at the start of the line
+    reversed_english = [line for line in lines if re.match(r"^[.,;:][A-Za-z]", line)]
+    assert not reversed_english, reversed_english[:5]
     import pypdf
 
     reader = pypdf.PdfReader(folder / "participant-manual.pdf")
