@@ -162,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shard", default=None, metavar="K/N", help="build only the K-th of N shares of the packs "
                                                                "(for CI job matrices)")
     p.add_argument("--force", action="store_true", help="rebuild packs even if up to date")
+    p.add_argument("--timeout", type=_amount("minutes"), default=30.0, metavar="MINUTES",
+                   help="stop a pack that takes longer than this and report it failed (default: 30; 0: no "
+                        "limit; local workers only, a Dask cluster applies its own limits)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress, only the summary")
     for dim, flag in (("audience", "--audience"), ("sector", "--sector"), ("country", "--country"),
                       ("language", "--lang"), ("edition", "--edition")):
@@ -177,21 +180,26 @@ def build_parser() -> argparse.ArgumentParser:
                                    "while a build is using the folder.")
     _add_root(p)
     p.add_argument("--output", "-o", type=Path, default=None, help="output folder (default: ROOT/_build)")
-    p.add_argument("--older-than", type=_days, default=30.0, metavar="DAYS",
+    p.add_argument("--older-than", type=_amount("days"), default=30.0, metavar="DAYS",
                    help="remove what was last used more than DAYS days ago (default: 30; 0 removes it all)")
     p.add_argument("--dry-run", "-n", action="store_true", help="say what would be removed, remove nothing")
     p.set_defaults(handler=cmd_clean)
     return parser
 
 
-def _days(text: str) -> float:
-    try:
-        days = float(text)
-    except ValueError:
-        days = -1.0
-    if not 0 <= days < 100_000:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more)")
-    return days
+def _amount(unit: str):
+    """An argparse type: a number of ``unit`` (days, minutes), 0 or more."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not 0 <= value < 100_000:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of {unit} (0 or more)")
+        return value
+
+    return parse
 
 
 class _ToStderr(logging.Handler):
@@ -559,7 +567,7 @@ def cmd_matrix(args, root: Path) -> int:
         return 2
     out = Path(args.output).resolve() if args.output and not remote else (root / "_build").resolve()
     jobs = matrix.plan(keys, root, out, formats, shard)
-    jobs = [matrix.Job(j.pack_id, j.root, j.out, j.formats, args.force) for j in jobs]
+    jobs = [matrix.Job(j.pack_id, j.root, j.out, j.formats, args.force, args.timeout * 60 or None) for j in jobs]
     progress = matrix.Progress(len(jobs), quiet=args.quiet)
     print(f"matrix: {len(jobs)} packs{f' (shard {args.shard})' if shard else ''}, "
           f"{'Dask at ' + args.scheduler if args.scheduler else f'{args.jobs} worker(s)'}", file=sys.stderr)

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import json
 import resource
+import signal
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -39,6 +42,8 @@ class Job:
     formats: tuple[str, ...] | None = None
     """None: the course's outputs."""
     force: bool = False
+    timeout: float | None = None
+    """Seconds the build may take (see :func:`time_limit`); None: no limit."""
 
 
 @dataclass
@@ -71,21 +76,57 @@ def run_job(job: Job) -> JobResult:
 
     started = time.perf_counter()
     key = PackKey.parse(job.pack_id)
+    built, problems = None, None
     try:
-        result = build_pack(_repo(job.root), key, Path(job.out), formats=job.formats, force=job.force)
-        status = "skipped" if result.skipped else "built"
-        files = {n: str(p.relative_to(job.out)) for n, p in result.files.items()}
-        out = JobResult(job.pack_id, status, result.digest, files, time.perf_counter() - started)
+        with time_limit(job.timeout):
+            built = build_pack(_repo(job.root), key, Path(job.out), formats=job.formats, force=job.force)
+    except PackTimeout:
+        if built is None:  # (the limit may also run out just after the pack was built)
+            problems = [f"stopped after {job.timeout:g} s (--timeout): this pack took too long to build; its "
+                        f"earlier output, if any, is unchanged. Build it alone (`coursepack build "
+                        f"{job.pack_id}`) to see where it spends its time"]
     except ProblemsFound as exc:
-        out = JobResult(job.pack_id, "failed", problems=[p.format() for p in exc.problems],
-                        seconds=time.perf_counter() - started)
+        problems = [p.format() for p in exc.problems]
     except PackError as exc:
-        out = JobResult(job.pack_id, "failed", problems=[str(exc)], seconds=time.perf_counter() - started)
+        problems = [str(exc)]
     except Exception as exc:  # a bug, not content: report it with the pack rather than stop the matrix
-        out = JobResult(job.pack_id, "failed", problems=[f"internal error: {type(exc).__name__}: {exc}"],
-                        seconds=time.perf_counter() - started)
-    out.peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return out
+        problems = [f"internal error: {type(exc).__name__}: {exc}"]
+    seconds = time.perf_counter() - started
+    if problems is not None:
+        result = JobResult(job.pack_id, "failed", problems=problems, seconds=seconds)
+    else:
+        files = {n: str(p.relative_to(job.out)) for n, p in built.files.items()}
+        result = JobResult(job.pack_id, "skipped" if built.skipped else "built", built.digest, files, seconds)
+    result.peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+class PackTimeout(BaseException):
+    """A job ran past its time limit. Not an ``Exception``, so that no ``except Exception`` inside Sphinx or
+    WeasyPrint catches it; on its way out, ``build_pack`` discards the pack's staging folder, and every
+    cache entry is written under a temporary name first, so nothing half-made is left to be used."""
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt the block with :class:`PackTimeout` after ``seconds``: a matrix of thousands of packs must
+    not wait for ever on one pathological pack (a huge table, say). Uses SIGALRM, so it applies in a
+    process's main thread only: local workers run their jobs there; Dask runs them in worker threads,
+    where the cluster's own limits apply instead."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise PackTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...] | None = None,

@@ -118,3 +118,30 @@ def test_a_killed_matrix_leaves_every_previous_output_in_place(minimal_root, cap
     code, text, _ = run_cli(capsys, *args, "--quiet")
     assert code == 0
     assert list(statuses(text).values()).count("built") == len(packs) - changed
+
+
+def test_a_pack_past_its_time_limit_fails_alone_and_publishes_nothing(minimal_root, capsys):
+    from dataclasses import replace
+
+    from build_tools.matrix import Progress, plan, run_local
+
+    keys = [PackKey("sample", "labour-inspectors", "agriculture", c, "en", "participant") for c in ("BD", "HN")]
+    out = minimal_root / "_build"
+    slow, other = plan(keys, minimal_root, out, ("html", "pdf"))
+    slow = replace(slow, timeout=0.3)  # a site and a manual take seconds
+    results = {r.pack_id: r for r in run_local([slow, other], 1, Progress(2, quiet=True))}
+    assert results[slow.pack_id].status == "failed" and "--timeout" in results[slow.pack_id].problems[0]
+    assert results[other.pack_id].status == "built"
+    assert not (out / slow.pack_id).exists() and not list(out.glob(f".staging-{slow.pack_id}-*"))
+    again = run_local([replace(slow, timeout=None)], 1, Progress(1, quiet=True))  # what it left does no harm
+    assert again[0].status == "built" and (out / slow.pack_id / "participant-manual.pdf").is_file()
+
+    # in worker processes too, through the command line (0.005 minutes: 0.3 s), after an edit that every
+    # pack must be laid out again for (an unchanged pack may be rebuilt from its caches within 0.3 s)
+    module = minimal_root / "modules" / "intro.yml"
+    module.write_text(module.read_text().replace("A supply chain links", "A supply chain connects"))
+    code, said, _ = run_cli(capsys, "matrix", "sample", "-j", "2", "--format", "html,pdf", "--quiet",
+                            "--timeout", "0.005", "--country", "BD", "--root", str(minimal_root))
+    assert code == 1 and set(statuses(said).values()) == {"failed"}, said
+    assert "stopped after 0.3 s (--timeout)" in said
+    assert (out / slow.pack_id / "participant-manual.pdf").is_file()  # the last good build stays published
