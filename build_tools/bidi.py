@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .labels import LocaleFormat
+
 _BLOCK = re.compile(r"<(p|li|h[1-6]|th|td|dt|dd|caption|figcaption)\b(?![^>]*\b(?:dir|lang)=)([^>]*)>")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -36,3 +38,10 @@ def mark_latin_blocks(html: str, language: str) -> str:
         return m[0]
 
     return html[:start] + _BLOCK.sub(mark, body)
+
+
+def language_to_mark(pack) -> str | None:
+    """The language :func:`mark_latin_blocks` marks in ``pack``: the course's source language when the pack
+    is right to left and its source is not; None when there is nothing to mark."""
+    source = pack.course.source_language
+    return source if LocaleFormat(pack.language).rtl and not LocaleFormat(source).rtl else None

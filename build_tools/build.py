@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .bidi import language_to_mark
 from .catalogue import Repo
 from .clean import IN_USE, touch
 from .digest import pack_digest
@@ -167,8 +168,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                     shutil.rmtree(work / "doctrees", ignore_errors=True)
                     raise ProblemsFound(result.warnings)
                 if LocaleFormat(pack.language).rtl:
-                    source = pack.course.source_language
-                    set_direction(work / "site", "rtl", None if LocaleFormat(source).rtl else source)
+                    set_direction(work / "site", "rtl", language_to_mark(pack))
                 # Sphinx writes into a folder of its own, kept between builds so that it rewrites only
                 # the pages that changed; the published site is a copy (not hard links: Sphinx rewrites
                 # files in place, which would change a published page before the build succeeds).

@@ -28,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import printcache
-from .bidi import mark_latin_blocks
+from .bidi import language_to_mark, mark_latin_blocks
 from .catalogue import Repo
 from .context import ratification_phrase
 from .digest import pack_digest
@@ -157,9 +157,9 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
     css = {mode: env.get_template("manual.css.j2").render(context, mode=mode) for mode in ("whole", "piece", "footer")}
     footer = env.get_template("footer.html.j2")
     html = env.get_template("manual.html.j2").render(context)
-    source = pack.course.source_language
-    if fmt.rtl and not LocaleFormat(source).rtl:
-        html = mark_latin_blocks(html, source)
+    marked = language_to_mark(pack)
+    if marked:
+        html = mark_latin_blocks(html, marked)
     return Source(html, css, text.assets,
                   lambda sheets: footer.render(language=pack.language, direction=context["direction"],
                                                title=doc_kind, sheets=sheets))
