@@ -131,6 +131,23 @@ def is_up_to_date(repo: Repo, key: PackKey, out: Path, formats=None) -> bool:
     return _up_to_date(out / key.id, pack_digest(repo, pack), pack_formats(pack, formats)) is not None
 
 
+_SITE_UNFINISHED = "site-unfinished"
+
+
+def _start_site_build(work: Path) -> None:
+    """Sphinx keeps its state in ``work`` between builds, and a build stopped half-way (Ctrl-C, the
+    matrix's --timeout, a kill) leaves that state half-made: the environment saved before the pages were
+    written, the search index not. The next build would then fail on Sphinx's warning about the index, or
+    keep a page cut short. A marker stands while Sphinx runs (and the pages get their direction); a build
+    that finds it left behind lets Sphinx start afresh."""
+    marker = work / _SITE_UNFINISHED
+    if marker.exists():
+        shutil.rmtree(work / "site", ignore_errors=True)
+        shutil.rmtree(work / "doctrees", ignore_errors=True)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+
 def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool = False,
                log: Callable[[str], None] = lambda s: None) -> PackBuild:
     """Build one pack into ``out/<pack-id>``; raise :class:`ProblemsFound` (output untouched) on failure.
@@ -160,6 +177,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
         try:
             if "html" in formats:
                 labels = load_labels(repo.root / "templates", pack.language)
+                _start_site_build(work)
                 result = build_site(repo.root, work / "src", work / "site", work / "doctrees",
                                     site_overrides(pack, labels))
                 if result.warnings:
@@ -172,6 +190,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                 # Sphinx writes into a folder of its own, kept between builds so that it rewrites only
                 # the pages that changed; the published site is a copy (not hard links: Sphinx rewrites
                 # files in place, which would change a published page before the build succeeds).
+                (work / _SITE_UNFINISHED).unlink()
                 shutil.copytree(work / "site", staging / "site", ignore=shutil.ignore_patterns(".buildinfo"))
                 files["site"] = staging / "site" / "index.html"
                 log("  site built")

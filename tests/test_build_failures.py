@@ -150,3 +150,33 @@ def test_packages_for_participants_build_nothing_for_facilitators(built_once, ca
     code, out, err = run_cli(capsys, "build", *PACK[:-1], "facilitator", "--format", "scorm12", "--root", str(root))
     assert code == 0 and "nothing to build" in out
     assert snapshot(facilitator) == was
+
+
+def test_the_build_after_one_stopped_while_sphinx_wrote_pages_succeeds(minimal_root, monkeypatch):
+    """Sphinx saves its environment before it writes the pages: a build stopped in between (Ctrl-C, the
+    matrix's --timeout) leaves an environment that says every page is read and no search index. The next
+    build must not fail on that, nor keep the pages the stopped one never finished."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    repo = load_repo(minimal_root)
+    key = PackKey("sample", "labour-inspectors", "agriculture", "BD", "en", "participant")
+    out = minimal_root / "_build"
+    real, written = StandaloneHTMLBuilder.handle_page, []
+
+    def stopped_on_the_third_page(self, pagename, *args, **kwargs):
+        real(self, pagename, *args, **kwargs)
+        written.append(pagename)
+        if len(written) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "handle_page", stopped_on_the_third_page)
+    with pytest.raises(KeyboardInterrupt):
+        build_pack(repo, key, out, formats=("html",))
+    monkeypatch.setattr(StandaloneHTMLBuilder, "handle_page", real)
+    assert not (out / key.id).exists()
+
+    built = build_pack(repo, key, out, formats=("html",))
+    site = built.output / "site"
+    assert (site / "searchindex.js").is_file()
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 3 and all(p.read_text(encoding="utf-8").rstrip().endswith("</html>") for p in pages)
