@@ -78,12 +78,15 @@ def toc_entries(texts: list[str]) -> tuple[int, list[tuple[str, int]]]:
     toc_page = next(i for i, t in enumerate(texts) if "Contents" in t.splitlines()[:3])
     entries, pending = [], ""
     lines = texts[toc_page].splitlines()
+    running = re.compile(r"^((Participant|Facilitator) edition)?\s*(Page \d+ of \d+)?$|^Decent work in global supply chains$")
     for line in lines[lines.index("Contents") + 1:]:
-        m = re.match(r"^(.*?)\s*\.+\s*(\d+)$", line.strip())  # title, leader dots, page
+        if running.match(line.strip()):  # the running header and footer, drawn over the page
+            continue
+        m = re.match(r"^(.*\S)\s+(\d+)$", line.strip())  # title, page (the dots are drawn, not text)
         if m:
             entries.append(((pending + " " + m.group(1)).strip(), int(m.group(2))))
             pending = ""
-        elif line.strip() and not re.match(r"^(Participant|Facilitator) edition|^Page \d+ of", line.strip()):
+        elif line.strip():
             pending = (pending + " " + line.strip()).strip()
     return toc_page + 1, entries
 
