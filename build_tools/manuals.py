@@ -85,7 +85,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@functools.lru_cache(maxsize=8)
 def template_env(templates: Path) -> Environment:
+    """The print templates' environment, one per process (see :func:`build_tools.render.template_env`)."""
     env = Environment(loader=FileSystemLoader(str(templates / "print")), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
                       trim_blocks=True, lstrip_blocks=True)

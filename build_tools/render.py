@@ -65,7 +65,11 @@ class Rendered:
     changed: list[str]
 
 
+@functools.lru_cache(maxsize=8)
 def template_env(templates: Path) -> Environment:
+    """The page templates' environment, one per process: compiling the templates costs more than rendering
+    them, and a matrix worker renders every pack with them. Jinja checks each template's modification time
+    when it is used, so an edited template (``serve``) is compiled again."""
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, finalize=md_escape,
                       autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["url"] = md_url
