@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .clean import touch
 from .pdfjoin import ANCHOR_SCHEME, join
-from .publish import replacing
+from .publish import locked, replacing
 
 PDF_VARIANT = "pdf/ua-1"
 _MARK = re.compile(r"^<!-- piece ([a-z0-9-]+) -->\n", re.MULTILINE)
@@ -104,10 +104,15 @@ def lay_out_manual(folder: Path, html: str, footer_html, cache: Path, render) ->
             f'{html_tag}\n<head>\n<meta charset="utf-8">\n<title>{name}</title>\n</head>\n<body>\n'
         return f"{start}{body}</body>\n</html>\n"
 
-    def piece(name: str, html: str, stylesheet: str = "piece.css") -> LaidOut:
-        return _piece(folder, name, html, stylesheet, salt, cache, render)
+    def piece(name: str, html: str, stylesheet: str = "piece.css", wait: bool = True) -> LaidOut | None:
+        return _piece(folder, name, html, stylesheet, salt, cache, render, wait)
 
-    laid = {name: piece(name, document(name, body)) for name, body in bodies.items() if name != "toc"}
+    # A piece another process is laying out right now (two matrix workers starting on packs that share
+    # it) is left for last: by then it is in the cache, and this process has done other work meanwhile.
+    laid = {name: piece(name, document(name, body), wait=False) for name, body in bodies.items() if name != "toc"}
+    for name, done in laid.items():
+        if done is None:
+            laid[name] = piece(name, document(name, bodies[name]))
     order = list(bodies)
     toc_pages = 1
     for _ in range(4):  # the contents' length decides the numbers it shows; settle it
@@ -158,10 +163,30 @@ def _salt(folder: Path) -> bytes:
     return digest.digest()
 
 
-def _piece(folder: Path, name: str, html: str, stylesheet: str, salt: bytes, cache: Path, render) -> LaidOut:
+def _piece(folder: Path, name: str, html: str, stylesheet: str, salt: bytes, cache: Path, render,
+           wait: bool = True) -> LaidOut | None:
+    """The piece, from the cache or laid out now. Laying out takes one of a few locks (by key), so that two
+    processes never lay out the same piece at once: the second waits and takes the first's, or, without
+    ``wait``, gets None at once to come back later."""
     css = (folder / stylesheet).read_bytes()
     key = hashlib.sha256(salt + css + b"\0" + html.encode("utf-8")).hexdigest()[:32]
     pdf, meta = cache / "pieces" / f"{key}.pdf", cache / "pieces" / f"{key}.json"
+    known = _cached(pdf, meta)
+    if known is not None:
+        return known
+    try:
+        with locked(cache / "pieces" / ".locks" / f"{int(key[:4], 16) % _LOCKS:02d}", wait=wait):
+            return _cached(pdf, meta) or _lay_out(folder, name, html, stylesheet, key, pdf, meta, render)
+    except BlockingIOError:
+        return None
+
+
+_LOCKS = 64
+"""Lock files in ``pieces/.locks``: a fixed number, so none is ever removed; two pieces that share one
+only take turns."""
+
+
+def _cached(pdf: Path, meta: Path) -> LaidOut | None:
     try:
         known = json.loads(meta.read_text(encoding="utf-8"))
         if pdf.is_file():
@@ -169,6 +194,11 @@ def _piece(folder: Path, name: str, html: str, stylesheet: str, salt: bytes, cac
             return LaidOut(pdf, known["pages"], known["anchors"], known["levels"])
     except (OSError, ValueError, KeyError):
         pass
+    return None
+
+
+def _lay_out(folder: Path, name: str, html: str, stylesheet: str, key: str, pdf: Path, meta: Path,
+             render) -> LaidOut:
     source = folder / f"piece-{name}.html"
     source.write_text(html, encoding="utf-8")
     document = render(source, stylesheet)

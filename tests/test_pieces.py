@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -136,3 +137,58 @@ def test_changed_session_lays_out_only_its_pieces_and_packs_share_pieces(minimal
     for_honduras = {_laid_out(cache)[k] for k in set(_laid_out(cache)) - set(second)}
     assert {"m-intro", "s-intro--tiers"} <= for_honduras  # they name the country
     assert not shared & for_honduras, "pieces with no country in them are laid out once for both countries"
+
+
+def test_a_piece_another_process_is_laying_out_is_left_for_last(tmp_path):
+    """Two matrix workers that start on packs sharing a piece lay it out once: the second finds the piece's
+    lock taken, lays out its other pieces first, then takes the piece from the cache."""
+    import threading
+
+    from build_tools.manuals import lay_out
+    from build_tools.pieces import _LOCKS, lay_out_manual
+    from build_tools.publish import locked
+
+    html = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>t</title>\n'
+            '<link rel="stylesheet" href="manual.css">\n</head>\n<body>\n'
+            '<!-- piece shared -->\n<h1 id="shared">Glossary</h1>\n<p>The same in every pack.</p>\n'
+            '<!-- piece own -->\n<h1 id="own">A session</h1>\n<p>Naming a country.</p>\n</body>\n</html>\n')
+
+    def footer(sheets):
+        return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>f</title>\n</head>\n'
+                '<body>' + "".join('<div class="sheet"></div>' for _ in sheets) + '</body>\n</html>\n')
+
+    def manual(name: str, cache: Path, laid_out: list[str]):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "piece.css").write_text("@page { size: A5; margin: 20mm } h1 { break-before: page }")
+        (folder / "footer.css").write_text("@page { size: A5; margin: 20mm } .sheet + .sheet { break-before: page }")
+
+        def render(path, stylesheet):
+            laid_out.append(path.name)
+            return lay_out(folder, path, stylesheet)
+
+        return lay_out_manual(folder, html, footer, cache, render)
+
+    # where the other process's copy of the shared piece comes from, and which lock it is under
+    earlier = tmp_path / "earlier-cache"
+    manual("earlier", earlier, [])
+    records = {json.loads(p.read_text())["piece"]: p.with_suffix("") for p in (earlier / "pieces").glob("*.json")}
+    stripe = {name: int(path.name[:4], 16) % _LOCKS for name, path in records.items()}
+    assert stripe["shared"] != stripe["own"], "change the test's text: both pieces fall under one lock"
+
+    cache, laid_out, result = tmp_path / "cache", [], {}
+    with locked(cache / "pieces" / ".locks" / f"{stripe['shared']:02d}"):  # the other process is laying it out
+        worker = threading.Thread(target=lambda: result.update(manual=manual("now", cache, laid_out)))
+        worker.start()
+        for _ in range(600):
+            if laid_out:
+                break
+            worker.join(0.05)
+        assert laid_out == ["piece-own.html"], "the piece whose lock was free should be laid out meanwhile"
+        for suffix in (".pdf", ".json"):  # the other process publishes the shared piece
+            shutil.copy(records["shared"].with_suffix(suffix), cache / "pieces" / (records["shared"].name + suffix))
+    worker.join(60)
+    assert not worker.is_alive()
+    assert "piece-shared.html" not in laid_out, "the shared piece was laid out twice"
+    assert list(result["manual"].pieces) == ["shared", "own"]
+    assert result["manual"].starts == {"shared": 0, "own": 1}
