@@ -149,8 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("matrix", help="build every pack of one or more courses, in parallel",
                        description="Build every pack the courses expand to (audiences x sectors x countries x "
-                                   "languages x editions), skipping packs that are up to date. Writes "
-                                   "OUT/manifest.json and OUT/index.html. Exits 1 if any pack failed.")
+                                   "languages x editions), skipping packs that are up to date. Validates "
+                                   "those courses and their modules first (`coursepack check` validates "
+                                   "everything). Writes OUT/manifest.json and OUT/index.html. Exits 1 if any "
+                                   "pack failed.")
     _add_root(p)
     p.add_argument("courses", nargs="*", metavar="COURSE", help="course ids (default: every course)")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
@@ -542,16 +544,27 @@ def cmd_matrix(args, root: Path) -> int:
         except (ValueError, AssertionError):
             print(f"coursepack matrix: --shard takes K/N with 1 <= K <= N, not {args.shard!r}", file=sys.stderr)
             return 2
-    repo = _load_checked(root)
-    if repo is None:
-        return 1
+    from .catalogue import load_repo
+    from .validate import validate
+
+    repo = load_repo(root)
+    if repo.problems.errors:
+        return _report_content_errors(repo.problems)
     cat = repo.catalogue
     unknown = [c for c in args.courses if c not in cat.courses]
     if unknown:
         print(f"coursepack matrix: unknown course(s) {', '.join(unknown)}; courses: {', '.join(sorted(cat.courses))}",
               file=sys.stderr)
         return 2
-    keys = [k for c in (args.courses or sorted(cat.courses)) for k in expand(cat.courses[c])]
+    courses = args.courses or sorted(cat.courses)
+    # As for build: the courses built and their modules are validated, so a draft module no course of the
+    # matrix uses does not stop it (`coursepack check` and CI validate everything).
+    problems = validate(repo, set(courses))
+    if problems.errors:
+        return _report_content_errors(problems)
+    for problem in problems.sorted():
+        print(problem.format(), file=sys.stderr)
+    keys = [k for c in courses for k in expand(cat.courses[c])]
     for dim in ("audience", "sector", "country", "language", "edition"):
         wanted = getattr(args, dim)
         if wanted:

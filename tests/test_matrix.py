@@ -145,3 +145,16 @@ def test_a_pack_past_its_time_limit_fails_alone_and_publishes_nothing(minimal_ro
     assert code == 1 and set(statuses(said).values()) == {"failed"}, said
     assert "stopped after 0.3 s (--timeout)" in said
     assert (out / slow.pack_id / "participant-manual.pdf").is_file()  # the last good build stays published
+
+
+def test_a_draft_module_no_course_of_the_matrix_uses_does_not_stop_it(minimal_root, capsys):
+    """As for build: the matrix validates the courses it builds and their modules; check sees everything."""
+    intro = (minimal_root / "modules" / "intro.yml").read_text()
+    (minimal_root / "modules" / "draft.yml").write_text(
+        intro.replace("id: intro", "id: draft").replace("instruments: [C081]", "instruments: [C999]"))
+    code, out, err = run_cli(capsys, "check", "--root", str(minimal_root))
+    assert code == 1 and "draft.yml" in out + err
+    code, out, err = run_cli(capsys, "matrix", "sample", "--country", "BD", "--edition", "participant",
+                             "--format", "html", "--quiet", "--root", str(minimal_root))
+    assert code == 0, out + err
+    assert set(statuses(out).values()) == {"built"}
