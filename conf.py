@@ -13,7 +13,7 @@ author = "International Training Centre of the ILO"
 language = "en"
 root_doc = "index"
 
-extensions = ["myst_parser", "build_tools.searchstem"]  # searchstem: the search index built faster, unchanged
+extensions = ["myst_parser", "build_tools.searchstem", "build_tools.sitenav"]  # faster, same output
 myst_enable_extensions = list(MYST_EXTENSIONS)       # colon_fence, deflist: markup only, nothing that runs code
 myst_disable_syntax = ["html_block", "html_inline"]  # raw HTML in Markdown is shown as text, never passed through
 myst_url_schemes = ["http", "https", "mailto"]
