@@ -105,13 +105,15 @@ def _css_string(text: str) -> Markup:
 
 @dataclass
 class Source:
-    """A manual's HTML, its stylesheet in each mode (see ``manual.css.j2``), its assets (relative path → bytes)
-    and ``footer(sheets)``, the HTML of its page-number footers for the given pages (True for a cover page)."""
+    """A manual's HTML, its stylesheet in each mode (see ``manual.css.j2``), its assets (relative path → bytes),
+    ``footer(sheets)``, the HTML of its page-number footers for the given pages (True for a cover page),
+    and ``header(text)``, the HTML of the page of a running header (see ``header.html.j2``)."""
 
     html: str
     css: dict[str, str]
     assets: dict[str, bytes]
     footer: Callable[[list[bool]], str]
+    header: Callable[[str | None], str]
 
 
 def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
@@ -156,15 +158,18 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
         "participant_pages": participant_pages,
     }
     env = template_env(repo.root / "templates")
-    css = {mode: env.get_template("manual.css.j2").render(context, mode=mode) for mode in ("whole", "piece", "footer")}
-    footer = env.get_template("footer.html.j2")
+    css = {mode: env.get_template("manual.css.j2").render(context, mode=mode)
+           for mode in ("whole", "piece", "header", "footer")}
+    footer, header = env.get_template("footer.html.j2"), env.get_template("header.html.j2")
     html = env.get_template("manual.html.j2").render(context)
     marked = language_to_mark(pack)
     if marked:
         html = mark_latin_blocks(html, marked)
     return Source(html, css, text.assets,
                   lambda sheets: footer.render(language=pack.language, direction=context["direction"],
-                                               title=doc_kind, sheets=sheets))
+                                               title=doc_kind, sheets=sheets),
+                  lambda running: header.render(language=pack.language, direction=context["direction"],
+                                                running=running))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -237,9 +242,9 @@ def lay_out_source(folder: Path, source: Source, cache: Path) -> Manual:
     """Write the manual's files into ``folder`` (the whole-document ``manual.html`` too, for anyone who wants
     to lay it out in one go) and lay it out in pieces, reusing those in ``cache``."""
     write_tree(folder, {"manual.html": source.html, "manual.css": source.css["whole"], "piece.css": source.css["piece"],
-                        "footer.css": source.css["footer"], **source.assets})
+                        "header.css": source.css["header"], "footer.css": source.css["footer"], **source.assets})
     parsed: dict = {}
-    return lay_out_manual(folder, source.html, source.footer, cache,
+    return lay_out_manual(folder, source.html, source.footer, source.header, cache,
                           lambda path, stylesheet: lay_out(folder, path, stylesheet, parsed))
 
 

@@ -1,4 +1,4 @@
-"""Join PDF pieces laid out one by one into one tagged PDF, with its page-number footers drawn on top.
+"""Join PDF pieces laid out one by one into one tagged PDF, with running headers and footers drawn on top.
 
 A manual is laid out in pieces (see :mod:`build_tools.pieces`) so that a piece already laid out for the
 same bytes is reused. Joining must give what one whole-document layout would have given: the same
@@ -14,8 +14,10 @@ copied. For each piece, in order:
   become links to the named destination ``NAME``.
 
 The footers (page X of Y) come from a separate document of empty pages whose only content is that
-footer (Y is only known once every piece is laid out). Each footer page is drawn on top of its page as a
-form XObject, marked as a pagination artifact, as PDF/UA asks of page numbers.
+footer (Y is only known once every piece is laid out), the running headers (course and module title)
+from one-page documents, one per header text, which many pages and manuals share. Each is drawn on top
+of its page as a form XObject, marked as a pagination artifact, as PDF/UA asks of running heads and page
+numbers.
 
 The document-level entries (metadata, language, viewer preferences) are the first piece's: every piece
 is cut from the same HTML document and has the same ``<head>``.
@@ -24,15 +26,17 @@ is cut from the same HTML document and has the same ``<head>``.
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from pathlib import Path
 
 ANCHOR_SCHEME = "coursepack-anchor:"
 _MARKED = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+\d+\s*>>\s*BDC")
-_ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 
 
-def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[int], target: Path) -> None:
-    """Write ``target``: the pages of ``pieces`` in order, page ``i`` with footer page ``footer_pages[i]``.
+def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[int], headers: list[Path | None],
+         target: Path) -> None:
+    """Write ``target``: the pages of ``pieces`` in order, page ``i`` with footer page ``footer_pages[i]`` and
+    the one-page running header ``headers[i]`` (None: none).
 
     A piece is its PDF and the bookmark level of each of its outline items in order: a piece's outline
     is flat where the whole document's nests (a session's heading belongs under its module's, which is
@@ -87,7 +91,7 @@ def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[
             if len(items) != len(levels):
                 raise ValueError(f"{len(items)} outline items but {len(levels)} levels")
             bookmarks.extend(zip(levels, items))
-        _draw_footers(out, footer, footer_pages)
+        _draw_frames(out, footer, footer_pages, headers)
         out.Root.StructTreeRoot = out.make_indirect(Dictionary(
             Type=Name.StructTreeRoot, K=Array([document]), ParentTreeNextKey=next_key,
             ParentTree=out.make_indirect(Dictionary(Nums=Array(
@@ -156,24 +160,45 @@ def _nest(bookmarks: list) -> list:
     return roots
 
 
-def _draw_footers(out, footer: Path, footer_pages: range) -> None:
+def _draw_frames(out, footer: Path, footer_pages: list[int], headers: list[Path | None]) -> None:
+    """Draw each page's footer (a page of ``footer``) and running header (the first page of its document)
+    over it, as form XObjects marked as pagination artifacts. A header document is copied once, whatever
+    the number of pages it is drawn on."""
     import pikepdf
     from pikepdf import Name
 
-    if len(footer_pages) != len(out.pages):
-        raise ValueError(f"{len(out.pages)} pages but {len(footer_pages)} footers")
-    with pikepdf.open(footer) as numbers:
-        for page, number in zip(out.pages, footer_pages):
-            source = numbers.pages[number]
-            source.contents_coalesce()
-            source.obj.Contents.write(_MARKED.sub(_ARTIFACT, source.obj.Contents.read_bytes()))
-            form = out.copy_foreign(source.as_form_xobject())
+    if not len(footer_pages) == len(headers) == len(out.pages):
+        raise ValueError(f"{len(out.pages)} pages but {len(footer_pages)} footers and {len(headers)} headers")
+    with ExitStack() as stack:
+        numbers = stack.enter_context(pikepdf.open(footer))
+        forms: dict[Path, object] = {}
+        for page, number, header in zip(out.pages, footer_pages, headers):
+            drawn = [(_form(out, numbers.pages[number], b"Footer"), b"Footer")]
+            if header is not None:
+                if header not in forms:
+                    forms[header] = _form(out, stack.enter_context(pikepdf.open(header)).pages[0], b"Header")
+                drawn.insert(0, (forms[header], b"Header"))
             # WeasyPrint may give pages one shared resource dictionary: give this page its own (shallow)
             resources = pikepdf.Dictionary(page.obj.get("/Resources", pikepdf.Dictionary()))
             if "/XObject" in resources:
                 resources.XObject = pikepdf.Dictionary(resources.XObject)
             page.obj.Resources = resources
-            # a fixed name (not pikepdf's random one) keeps the output byte-identical from build to build
-            name = page.add_resource(form, Name.XObject, Name("/CoursepackFooter"), replace_existing=False)
             page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
-            page.contents_add(pikepdf.Stream(out, b"\nQ\nq " + _ARTIFACT + b" " + bytes(name) + b" Do EMC Q\n"))
+            shown = b"\nQ\n"
+            for form, kind in drawn:
+                # a fixed name (not pikepdf's random one) keeps the output byte-identical from build to build
+                name = page.add_resource(form, Name.XObject, Name("/Coursepack" + kind.decode()),
+                                         replace_existing=False)
+                shown += b"q " + _artifact(kind) + b" " + bytes(name) + b" Do EMC Q\n"
+            page.contents_add(pikepdf.Stream(out, shown))
+
+
+def _form(out, source, kind: bytes):
+    """A page of a header or footer document as a form XObject of ``out``, its content marked as artifact."""
+    source.contents_coalesce()
+    source.obj.Contents.write(_MARKED.sub(_artifact(kind), source.obj.Contents.read_bytes()))
+    return out.copy_foreign(source.as_form_xobject())
+
+
+def _artifact(kind: bytes) -> bytes:
+    return b"/Artifact <</Type /Pagination /Subtype /" + kind + b">> BDC"

@@ -13,6 +13,12 @@ pages as laying out the whole. Three things of a whole-document layout depend on
   case its page count changes);
 - links to another piece: written as ``coursepack-anchor:NAME`` and resolved when joining.
 
+The running headers (course title, and the title of the module or page, which elements with
+``data-running`` set) are drawn over the pieces too, though they depend on nothing outside the piece:
+WeasyPrint lays out margin boxes on every page, about a tenth of a piece's layout, whereas a header is
+the same on dozens of pages and in every pack of a course. Each header text is laid out once, as a
+one-page document, and the page where each text runs is read from the piece's anchors.
+
 A laid-out piece is kept in ``CACHE/pieces/`` under the hash of its HTML, its stylesheet, the manual's
 assets and the versions of WeasyPrint and coursepack, with its page count, the page of each anchor and
 its bookmark levels. A changed session lays out that session again; pieces have a neutral head and the
@@ -27,6 +33,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 from .clean import touch
@@ -38,6 +45,7 @@ _MARK = re.compile(r"^<!-- piece ([a-z0-9-]+) -->\n", re.MULTILINE)
 _LINK = '<link rel="stylesheet" href="manual.css">'
 _HREF = re.compile(r'href="#([^"]+)"')
 _ID = re.compile(r'\bid="([^"]+)"')
+_RUNNING = re.compile(r'<[a-z][a-z0-9]*\s[^>]*\bdata-running="([^"]*)"[^>]*>')
 
 
 @dataclass
@@ -53,19 +61,23 @@ class LaidOut:
 
 @dataclass
 class Manual:
-    """A joined manual: its pieces in order, where each starts (0-based page) and every anchor's page (1-based)."""
+    """A joined manual: its pieces in order, where each starts (0-based page) and every anchor's page
+    (1-based), the document of its footers (a page each) and the running header of each page (a one-page
+    document; None on the cover)."""
 
     pieces: dict[str, LaidOut]
     starts: dict[str, int]
     anchors: dict[str, int]
     footer: Path
+    headers: list[Path | None]
 
     def write(self, target: Path, names: list[str] | None = None) -> None:
         """Join all the pieces (or the named ones, with the page numbers they have in the manual) into ``target``."""
         names = list(self.pieces) if names is None else names
-        footer_pages = [page for name in names
-                        for page in range(self.starts[name], self.starts[name] + self.pieces[name].pages)]
-        join([(self.pieces[name].pdf, self.pieces[name].levels) for name in names], self.footer, footer_pages, target)
+        pages = [page for name in names
+                 for page in range(self.starts[name], self.starts[name] + self.pieces[name].pages)]
+        join([(self.pieces[name].pdf, self.pieces[name].levels) for name in names], self.footer, pages,
+             [self.headers[page] for page in pages], target)
 
 
 def split(html: str) -> tuple[str, dict[str, str]]:
@@ -80,12 +92,13 @@ def split(html: str) -> tuple[str, dict[str, str]]:
     return head, bodies
 
 
-def lay_out_manual(folder: Path, html: str, footer_html, cache: Path, render) -> Manual:
+def lay_out_manual(folder: Path, html: str, footer_html, header_html, cache: Path, render) -> Manual:
     """Lay out (or reuse) every piece of ``html``; ``render(path, stylesheet) -> document`` lays out one
     file of ``folder`` with one of its stylesheets.
 
-    ``folder`` already holds ``piece.css``, ``footer.css`` and the assets; ``footer_html(sheets)`` gives
-    the footer document for the list of pages (True for a cover page)."""
+    ``folder`` already holds ``piece.css``, ``footer.css``, ``header.css`` and the assets;
+    ``footer_html(sheets)`` gives the footer document for the list of pages (True for a cover page), and
+    ``header_html(text)`` the one-page document of a running header (text None: no module or page title)."""
     head, bodies = split(html)
     if _LINK not in head:
         raise ValueError(f"the manual template's head has no {_LINK}")
@@ -130,7 +143,35 @@ def lay_out_manual(folder: Path, html: str, footer_html, cache: Path, render) ->
     footer = piece("footer", footer_html(sheets), "footer.css")
     if footer.pages != len(sheets):
         raise RuntimeError(f"the footer document has {footer.pages} pages for {len(sheets)}")
-    return Manual(pieces, starts, _anchors(pieces, starts), footer.pdf)
+    # One small document per running header text, shared by every manual with that header.
+    running, headers = _running(pieces, bodies), {}
+    for text in dict.fromkeys(text for text, cover in zip(running, sheets) if not cover):
+        header = piece("header", header_html(text), "header.css")
+        if header.pages != 1:
+            raise RuntimeError(f"the running header {text!r} lays out on {header.pages} pages")
+        headers[text] = header.pdf
+    return Manual(pieces, starts, _anchors(pieces, starts), footer.pdf,
+                  [None if cover else headers[text] for text, cover in zip(running, sheets)])
+
+
+def _running(pieces: dict[str, LaidOut], bodies: dict[str, str]) -> list[str | None]:
+    """The running header's text on every page, as ``string(running)`` gives it in a whole-document layout:
+    the first ``data-running`` that starts on the page, else the last one before it, within the piece
+    (every piece starts with its own, or none precedes it in the manual either)."""
+    texts = []
+    for name, laid in pieces.items():
+        starts = []
+        for tag in _RUNNING.finditer(bodies[name]):
+            anchor = _ID.search(tag.group(0))
+            if anchor is None:
+                raise ValueError(f"the manual template sets a running header without an id: {tag.group(0)}")
+            starts.append((laid.anchors[anchor.group(1)], unescape(tag.group(1))))
+        current = None
+        for page in range(laid.pages):
+            here = [text for on, text in starts if on == page]
+            texts.append(here[0] if here else current)
+            current = ([text for on, text in starts if on <= page] or [current])[-1]
+    return texts
 
 
 def _anchors(pieces: dict[str, LaidOut], starts: dict[str, int]) -> dict[str, int]:

@@ -157,17 +157,22 @@ def test_a_piece_another_process_is_laying_out_is_left_for_last(tmp_path):
         return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>f</title>\n</head>\n'
                 '<body>' + "".join('<div class="sheet"></div>' for _ in sheets) + '</body>\n</html>\n')
 
+    def header(text):
+        return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>h</title>\n</head>\n'
+                f'<body><div class="sheet">{text}</div></body>\n</html>\n')
+
     def manual(name: str, cache: Path, laid_out: list[str]):
         folder = tmp_path / name
         folder.mkdir()
         (folder / "piece.css").write_text("@page { size: A5; margin: 20mm } h1 { break-before: page }")
-        (folder / "footer.css").write_text("@page { size: A5; margin: 20mm } .sheet + .sheet { break-before: page }")
+        for frame in ("header", "footer"):
+            (folder / f"{frame}.css").write_text("@page { size: A5; margin: 20mm } .sheet + .sheet { break-before: page }")
 
         def render(path, stylesheet):
             laid_out.append(path.name)
             return lay_out(folder, path, stylesheet)
 
-        return lay_out_manual(folder, html, footer, cache, render)
+        return lay_out_manual(folder, html, footer, header, cache, render)
 
     # where the other process's copy of the shared piece comes from, and which lock it is under
     earlier = tmp_path / "earlier-cache"
