@@ -7,10 +7,12 @@ the links, which are relative to the page, and the marks of the page's own branc
 expanded checkbox, ``current-page``). So this extension reads the entries (titles, pages, nesting) from
 Sphinx once per build and writes furo's markup for each page from them, in furo's order and escaping.
 
-Furo's markup is furo's to change. On the first page of each kind in every build (outside the tree, a
-top-level entry, an entry with children, a nested entry) the markup is compared with what furo makes
-itself; any difference, or a toctree this module does not know (captions, section anchors), and the
-build leaves every page to furo. ``tests/test_sitenav.py`` compares every page of real packs.
+Furo's markup is furo's to change. The markup is compared with what furo makes itself on the first page
+of every build (every title of the site is in its tree, so this covers their escaping) and, once per
+process, on the first page of each kind (outside the tree, a top-level entry, an entry with children, a
+nested entry, for the marks of the page's branch). Any difference, or a toctree this module does not
+know (captions, section anchors), and the build leaves every page to furo. ``tests/test_sitenav.py``
+compares every page of real packs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import dataclass, field
 
 _BEFORE_FURO, _AFTER_FURO = 499, 501  # furo's handler has the default priority, 500
 _STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_KINDS_CHECKED: set[str] = set()
+"""Kinds of page whose markup matched furo's in this process."""
 _OWN_TOCTREE = "coursepack_toctree"
 
 
@@ -43,8 +47,8 @@ class _Build:
     tree: list[list[Entry]] | None = None
     """Lists of top-level entries; None until read, or when furo must make the tree."""
     read: bool = False
-    checked: set[str] = field(default_factory=set)
-    """Kinds of page already compared with furo's own tree."""
+    checked: bool = False
+    """Whether a page of this build was compared with furo's own tree."""
 
 
 def _start(app) -> None:
@@ -82,7 +86,7 @@ def _navigation(app, pagename, templatename, context, doctree) -> None:
     context["toctree"] = context.pop(_OWN_TOCTREE)
     ours = render(state.tree, pagename, app.builder.get_relative_uri)
     kind = _kind(state.tree, pagename)
-    if kind not in state.checked:
+    if not state.checked or kind not in _KINDS_CHECKED:
         import furo
 
         theirs = furo._compute_navigation_tree(context)
@@ -91,7 +95,8 @@ def _navigation(app, pagename, templatename, context, doctree) -> None:
             _log(f"furo's markup differs from this module's on page {pagename}")
             context["furo_navigation_tree"] = theirs
             return
-        state.checked.add(kind)
+        state.checked = True
+        _KINDS_CHECKED.add(kind)
     context["furo_navigation_tree"] = ours
 
 
