@@ -15,6 +15,7 @@ uploads to one).
 from __future__ import annotations
 
 import json
+import os
 import resource
 import signal
 import sys
@@ -112,21 +113,42 @@ def time_limit(seconds: float | None):
     """Interrupt the block with :class:`PackTimeout` after ``seconds``: a matrix of thousands of packs must
     not wait for ever on one pathological pack (a huge table, say). Uses SIGALRM, so it applies in a
     process's main thread only: local workers run their jobs there; Dask runs them in worker threads,
-    where the cluster's own limits apply instead."""
+    where the cluster's own limits apply instead.
+
+    Python prints and drops an exception raised in a finalizer or a weak reference's callback, and the
+    build would go on: a signal that lands in one is tried again 10 ms later. The signal also comes again
+    every second until the block ends, in case another such place drops it; a second is far longer than
+    a stopped build needs to clean up (it removes its staging folder)."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expired(signum, frame):
+        if _in_finalizer(frame):
+            signal.setitimer(signal.ITIMER_REAL, 0.01, _AGAIN)
+            return
         raise PackTimeout(seconds)
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _AGAIN)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+_AGAIN = 1.0
+"""Seconds between signals once the time limit has run out (see :func:`time_limit`)."""
+
+
+def _in_finalizer(frame) -> bool:
+    """Whether Python is running a ``__del__`` or a weak reference's callback (where it drops exceptions)."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code.co_filename.endswith(f"{os.sep}weakref.py"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...] | None = None,

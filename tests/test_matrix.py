@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from build_tools.build import build_pack
 from build_tools.catalogue import load_repo
 from build_tools.packs import PackKey
@@ -158,3 +160,22 @@ def test_a_draft_module_no_course_of_the_matrix_uses_does_not_stop_it(minimal_ro
                              "--format", "html", "--quiet", "--root", str(minimal_root))
     assert code == 0, out + err
     assert set(statuses(out).values()) == {"built"}
+
+
+def test_a_time_limit_that_runs_out_in_a_finalizer_still_stops_the_block():
+    """Python drops an exception raised in a finalizer: the limit is applied as soon as it has returned."""
+    from build_tools.matrix import PackTimeout, time_limit
+
+    class SlowToFinalize:
+        def __del__(self):
+            until = time.monotonic() + 0.4
+            while time.monotonic() < until:
+                pass
+
+    started = time.monotonic()
+    with pytest.raises(PackTimeout):
+        with time_limit(0.1):
+            SlowToFinalize()  # finalized at once; the limit runs out while it is
+            while time.monotonic() < started + 5:
+                pass
+    assert time.monotonic() - started < 0.9  # not a second later, when the signal comes again
