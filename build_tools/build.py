@@ -34,8 +34,9 @@ from .localize import resolve_pack
 from .manuals import print_pack
 from .packs import PackKey
 from .publish import discard, locked, promote, recover, staging_dir
-from .render import render_pack
+from .render import render_pack, write_tree
 from .resolve import Pack
+from .siteseed import seed
 from .sitebuild import build_site, set_direction
 
 
@@ -169,9 +170,15 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             log("  up to date")
             return PackBuild(key, final, digest, 0, 0, time.perf_counter() - started, existing, skipped=True)
         kept = _outputs_to_keep(final, digest, formats)
-        rendered = render_pack(repo, pack, work / "src", digest)
+        tree = render_pack(repo, pack, digest)
+        pages = {name: text for name, text in tree.items() if isinstance(text, str)}
+        if "html" in formats and not (work / "doctrees" / "environment.pickle").exists():
+            seeded = seed(out / ".work", key, pages, _SITE_UNFINISHED)
+            if seeded:
+                log(f"  Sphinx state seeded from {seeded[0]} ({seeded[1]} of {len(pages)} pages the same)")
+        changed = write_tree(work / "src", tree)
         touch(work)  # used now: see clean.py
-        log(f"  rendered {len(rendered.pages)} pages ({len(rendered.changed)} changed)")
+        log(f"  rendered {len(pages)} pages ({len(changed)} changed)")
         staging = staging_dir(final)
         files: dict[str, Path] = {}
         try:
@@ -216,6 +223,6 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
         except BaseException:
             discard(staging)
             raise
-    return PackBuild(key, final, digest, len(rendered.pages), len(rendered.changed),
+    return PackBuild(key, final, digest, len(pages), len(changed),
                      time.perf_counter() - started, {n: final / p.relative_to(staging) for n, p in files.items()})
 

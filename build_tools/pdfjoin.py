@@ -173,11 +173,11 @@ def _draw_frames(out, footer: Path, footer_pages: list[int], headers: list[Path 
         numbers = stack.enter_context(pikepdf.open(footer))
         forms: dict[Path, object] = {}
         for page, number, header in zip(out.pages, footer_pages, headers):
-            drawn = [(_form(out, numbers.pages[number], b"Footer"), b"Footer")]
+            drawn = [("Footer", _form(out, numbers.pages[number], "Footer"))]
             if header is not None:
                 if header not in forms:
-                    forms[header] = _form(out, stack.enter_context(pikepdf.open(header)).pages[0], b"Header")
-                drawn.insert(0, (forms[header], b"Header"))
+                    forms[header] = _form(out, stack.enter_context(pikepdf.open(header)).pages[0], "Header")
+                drawn.insert(0, ("Header", forms[header]))
             # WeasyPrint may give pages one shared resource dictionary: give this page its own (shallow)
             resources = pikepdf.Dictionary(page.obj.get("/Resources", pikepdf.Dictionary()))
             if "/XObject" in resources:
@@ -185,20 +185,19 @@ def _draw_frames(out, footer: Path, footer_pages: list[int], headers: list[Path 
             page.obj.Resources = resources
             page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
             shown = b"\nQ\n"
-            for form, kind in drawn:
+            for kind, form in drawn:
                 # a fixed name (not pikepdf's random one) keeps the output byte-identical from build to build
-                name = page.add_resource(form, Name.XObject, Name("/Coursepack" + kind.decode()),
-                                         replace_existing=False)
+                name = page.add_resource(form, Name.XObject, Name(f"/Coursepack{kind}"), replace_existing=False)
                 shown += b"q " + _artifact(kind) + b" " + bytes(name) + b" Do EMC Q\n"
             page.contents_add(pikepdf.Stream(out, shown))
 
 
-def _form(out, source, kind: bytes):
+def _form(out, source, kind: str):
     """A page of a header or footer document as a form XObject of ``out``, its content marked as artifact."""
     source.contents_coalesce()
     source.obj.Contents.write(_MARKED.sub(_artifact(kind), source.obj.Contents.read_bytes()))
     return out.copy_foreign(source.as_form_xobject())
 
 
-def _artifact(kind: bytes) -> bytes:
-    return b"/Artifact <</Type /Pagination /Subtype /" + kind + b">> BDC"
+def _artifact(kind: str) -> bytes:
+    return f"/Artifact <</Type /Pagination /Subtype /{kind}>> BDC".encode()

@@ -9,8 +9,8 @@ Two Jinja environments, for two kinds of text:
   :mod:`build_tools.content_lint`, also with ``StrictUndefined`` and escaping, with only the declared
   context variables. The rendered text is MyST on purpose and is marked safe for the templates.
 
-Pages are written only when their bytes change, at stable paths, and files that no longer belong to the
-pack are removed, so Sphinx re-reads only what changed.
+Pages are written (:func:`write_tree`) only when their bytes change, at stable paths, and files that no
+longer belong to the pack are removed, so Sphinx re-reads only what changed.
 """
 
 from __future__ import annotations
@@ -55,14 +55,6 @@ class SessionText:
     """(activity, its instructions, when it runs) for the activities that match the pack."""
     notes: MySTSafe | None
     """Facilitator notes: facilitator edition only."""
-
-
-@dataclass
-class Rendered:
-    """What render wrote: every page of the tree, and how many changed."""
-
-    pages: dict[str, str]
-    changed: list[str]
 
 
 @functools.lru_cache(maxsize=8)
@@ -153,8 +145,9 @@ def _template_line(exc: BaseException) -> int | None:
     return None
 
 
-def render_pack(repo: Repo, pack: Pack, srcdir: Path, digest: str) -> Rendered:
-    """Write the pack's MyST tree into ``srcdir``; raise :class:`ProblemsFound` if any text cannot render."""
+def render_pack(repo: Repo, pack: Pack, digest: str) -> dict[str, str | bytes]:
+    """The pack's MyST tree: every page (path → MyST) and the assets the pages use (path → bytes), for
+    :func:`write_tree`; raise :class:`ProblemsFound` if any text cannot render."""
     templates = repo.root / "templates"
     labels = load_labels(templates, pack.language)
     text = TrainerText(repo, pack, labels)
@@ -177,7 +170,7 @@ def render_pack(repo: Repo, pack: Pack, srcdir: Path, digest: str) -> Rendered:
                 activities=st.activities, notes=st.notes)
     if text.problems:
         raise ProblemsFound(text.problems)
-    return Rendered(pages, write_tree(srcdir, {**pages, **text.assets}))
+    return {**pages, **text.assets}
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> list[str]:
