@@ -2,7 +2,7 @@
 
 Furo makes the tree for every page it writes: Sphinx resolves and copies the whole toctree again, and
 furo parses the result with BeautifulSoup to add the checkboxes that expand and collapse its branches.
-That is about a fifth of a pack's site build. Yet the tree is the same on every page of a site except for
+That is about a sixth of a pack's site build. Yet the tree is the same on every page of a site except for
 the links, which are relative to the page, and the marks of the page's own branch (``current``, an
 expanded checkbox, ``current-page``). So this extension reads the entries (titles, pages, nesting) from
 Sphinx once per build and writes furo's markup for each page from them, in furo's order and escaping.
