@@ -170,13 +170,12 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             log("  up to date")
             return PackBuild(key, final, digest, 0, 0, time.perf_counter() - started, existing, skipped=True)
         kept = _outputs_to_keep(final, digest, formats)
-        tree = render_pack(repo, pack, digest)
-        pages = {name: text for name, text in tree.items() if isinstance(text, str)}
+        pages, assets = render_pack(repo, pack, digest)
         if "html" in formats and not (work / "doctrees" / "environment.pickle").exists():
             seeded = seed(out / ".work", key, pages, _SITE_UNFINISHED)
             if seeded:
                 log(f"  Sphinx state seeded from {seeded[0]} ({seeded[1]} of {len(pages)} pages the same)")
-        changed = write_tree(work / "src", tree)
+        changed = write_tree(work / "src", {**pages, **assets})
         touch(work)  # used now: see clean.py
         log(f"  rendered {len(pages)} pages ({len(changed)} changed)")
         staging = staging_dir(final)

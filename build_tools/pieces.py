@@ -170,7 +170,7 @@ def _running(pieces: dict[str, LaidOut], bodies: dict[str, str]) -> list[str | N
         for page in range(laid.pages):
             here = [text for on, text in starts if on == page]
             texts.append(here[0] if here else current)
-            current = ([text for on, text in starts if on <= page] or [current])[-1]
+            current = here[-1] if here else current
     return texts
 
 

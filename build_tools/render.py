@@ -145,9 +145,9 @@ def _template_line(exc: BaseException) -> int | None:
     return None
 
 
-def render_pack(repo: Repo, pack: Pack, digest: str) -> dict[str, str | bytes]:
-    """The pack's MyST tree: every page (path → MyST) and the assets the pages use (path → bytes), for
-    :func:`write_tree`; raise :class:`ProblemsFound` if any text cannot render."""
+def render_pack(repo: Repo, pack: Pack, digest: str) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The pack's MyST tree, for :func:`write_tree`: its pages (path → MyST) and the assets they use
+    (path → bytes); raise :class:`ProblemsFound` if any text cannot render."""
     templates = repo.root / "templates"
     labels = load_labels(templates, pack.language)
     text = TrainerText(repo, pack, labels)
@@ -170,7 +170,7 @@ def render_pack(repo: Repo, pack: Pack, digest: str) -> dict[str, str | bytes]:
                 activities=st.activities, notes=st.notes)
     if text.problems:
         raise ProblemsFound(text.problems)
-    return {**pages, **text.assets}
+    return pages, text.assets
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> list[str]:
