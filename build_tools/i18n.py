@@ -125,16 +125,36 @@ def po_path(pot: str, language: str) -> str:
 
 def _catalog(language: str | None) -> Catalog:
     return Catalog(locale=language, project="coursepack", version=None, creation_date=FIXED_DATE,
-                   revision_date=FIXED_DATE, fuzzy=False, charset="utf-8",
-                   msgid_bugs_address=None, copyright_holder="International Training Centre of the ILO")
+                   revision_date=FIXED_DATE, fuzzy=False, charset="utf-8")
 
 
 def _dump(catalog: Catalog) -> str:
+    """The entries of ``catalog`` as .po text, without the header (see ``_write``)."""
     buf = io.BytesIO()
     # No "#| msgid" previous-source comments: Babel writes multi-line ones that msgfmt rejects. A fuzzy
     # entry keeps its old translation; its source reference (#:) leads the translator to the new text.
-    write_po(buf, catalog, width=100, include_previous=False, sort_output=False, omit_header=False)
+    write_po(buf, catalog, width=100, include_previous=False, sort_output=False, omit_header=True)
     return buf.getvalue().decode("utf-8")
+
+
+def _new_header(name: str) -> str:
+    """The header of a catalogue written for the first time. Ours, not Babel's: Babel writes its own version
+    and its CLDR plural rules into the header, so a newer Babel would rewrite every catalogue."""
+    language = "" if name.endswith(".pot") else name.rsplit("/", 2)[-2]
+    lines = ["Project-Id-Version: coursepack", *([f"Language: {language}"] if language else []),
+             "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
+    kind = f"{language} translations" if language else "Translations template"
+    return (f"# {kind} for coursepack.\n# This file is distributed under the same license as the coursepack "
+            f"project.\n#\nmsgid \"\"\nmsgstr \"\"\n" + "".join(f'"{line}\\n"\n' for line in lines) + "\n")
+
+
+def _split_header(text: str) -> tuple[str, str]:
+    """(header, entries) of a catalogue's text: the header is the first block when it is the ``msgid ""``
+    entry, kept as the translator or their tool left it."""
+    head, sep, rest = text.partition("\n\n")
+    if sep and '\nmsgid ""\n' in f"\n{head}\n":
+        return head + sep, rest
+    return "", text
 
 
 def extract(repo: Repo, languages: list[str]) -> list[str]:
@@ -192,12 +212,17 @@ def update(repo: Repo) -> tuple[list[str], int]:
 
 
 def _write(root: Path, files: dict[str, str]) -> list[str]:
+    """Write each catalogue whose entries changed; return their names. An existing file keeps its header, so
+    a file is rewritten only when an entry changed, whatever Babel version or translation tool wrote it."""
     changed = []
-    for name, text in files.items():
+    for name, entries in files.items():
         path = root / name
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        _write_one(path, text)
+        header = _new_header(name)
+        if path.exists():
+            header, old = _split_header(path.read_text(encoding="utf-8"))
+            if old == entries:
+                continue
+        _write_one(path, header + entries)
         changed.append(name)
     return changed
 
