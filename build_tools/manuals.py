@@ -126,7 +126,7 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
     admonitions = tuple(sorted(titles.items()))
 
     def html(myst: str) -> Markup:
-        return _fragment(str(myst), admonitions)
+        return _fragment(str(myst), pack.language, admonitions)
 
     fragments = {}
     for rs in pack.sessions():
@@ -173,10 +173,11 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
 
 
 @functools.lru_cache(maxsize=8192)
-def _fragment(myst: str, admonitions: tuple[tuple[str, str], ...]) -> Markup:
+def _fragment(myst: str, language: str, admonitions: tuple[tuple[str, str], ...]) -> Markup:
     """Trainer MyST as print HTML, once per process for the same text and admonition titles: the two
     manuals of a pack, and packs that differ only by country, share most of their texts."""
-    return myst_to_html(myst, titles=dict(admonitions), asset_url=lambda path: path.removeprefix("/"))
+    return myst_to_html(myst, language=language, titles=dict(admonitions),
+                        asset_url=lambda path: path.removeprefix("/"))
 
 
 def _dates(pack: Pack, fmt: LocaleFormat) -> str | None:
