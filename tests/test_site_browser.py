@@ -54,10 +54,27 @@ def test_offline_search_finds_a_term_from_a_session(site):
         assert not b.console_errors, b.console_errors
 
 
-@pytest.mark.parametrize("page", ["index.html", SESSION_PAGE])
-def test_no_serious_accessibility_violations(site, page):
+AXE_PACKS = {
+    "english participant": PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en", "participant"),
+    "english facilitator": PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en", "facilitator"),
+    "arabic participant": PackKey("foundations-blended", "labour-inspectors", "agriculture", "MA", "ar",
+                                  "participant"),
+}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("pack", list(AXE_PACKS))
+def test_no_serious_accessibility_violations(built, pack, scheme, width):
+    """axe-core on the home, a session (with an activity box), the search and the timetable page, on a phone
+    and a desktop, in light and dark mode."""
+    site = built(AXE_PACKS[pack]) / "site"
+    problems = []
     with browser_page() as b:
-        b.page.goto(f"{site.resolve().as_uri()}/{page}")
-        b.page.wait_for_load_state("load")
-        problems = _serious(b.axe())
-        assert not problems, "\n".join(problems)
+        b.page.set_viewport_size({"width": width, "height": 800})
+        b.page.emulate_media(color_scheme=scheme)
+        for page in ("index.html", SESSION_PAGE, "search.html", "timetable.html"):
+            b.page.goto(f"{site.resolve().as_uri()}/{page}")
+            b.page.wait_for_load_state("load")
+            problems += [f"{page}: {p}" for p in _serious(b.axe())]
+    assert not problems, "\n".join(problems)
