@@ -10,9 +10,10 @@ from .loader import load_file
 class Labels(dict):
     """Label key → text. A missing key is an error naming the key and the file, never a blank."""
 
-    def __init__(self, data: dict, origin: str):
+    def __init__(self, data: dict, origin: str, language: str = "en"):
         super().__init__(data)
         self.origin = origin
+        self.language = language
 
     def __missing__(self, key: str) -> str:
         raise KeyError(f"label {key!r} is missing from {self.origin}")
@@ -25,7 +26,7 @@ def load_labels(templates: Path, language: str) -> Labels:
     data = dict(base)
     if language != "en" and path.exists():
         data.update(_read(path))
-    return Labels(data, str(path if path.exists() else templates / "labels" / "en.yml"))
+    return Labels(data, str(path if path.exists() else templates / "labels" / "en.yml"), language)
 
 
 def _read(path: Path) -> dict:
@@ -60,6 +61,11 @@ class LocaleFormat:
         from babel.dates import format_date
 
         return format_date(date.fromisoformat(iso), "long", locale=self.locale)
+
+    def month(self, day) -> str:
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMM", day, locale=self.locale)
 
     def number(self, value: int) -> str:
         from babel.numbers import format_decimal

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from . import printcache
 from .bidi import language_to_mark, mark_latin_blocks
 from .catalogue import Repo
-from .context import ratification_phrase
+from .context import as_of_phrase, ratification_phrase
 from .digest import pack_digest
 from .errors import Location, Problem, ProblemsFound
 from .labels import Labels, LocaleFormat, load_labels
@@ -153,6 +153,7 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
         "direction": "rtl" if fmt.rtl else "ltr",
         "dates": _dates(pack, fmt), "paper": pack.course.paper,
         "status": lambda code: ratification_phrase(pack.country.ratifications.get(code), labels),
+        "as_of": lambda raw: as_of_phrase(raw, labels),
         "fact": pack.country.ratifications.get, "fragments": fragments,
         "sessions": {rs.key: rs for rs in pack.sessions()}, "modules": {r.module.id: r.module for r in pack.modules},
         "participant_pages": participant_pages,

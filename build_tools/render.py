@@ -26,7 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .catalogue import Repo
 from .content_lint import ASSETS
-from .context import CountryView, CourseView, TitleView, ratification_phrase
+from .context import CountryView, CourseView, TitleView, as_of_phrase, ratification_phrase
 from .errors import Problem, ProblemsFound
 from .labels import Labels, LocaleFormat, load_labels
 from .markdown import MySTSafe, md_escape, md_url
@@ -155,6 +155,7 @@ def render_pack(repo: Repo, pack: Pack, digest: str) -> tuple[dict[str, str], di
     common = {"pack": pack, "L": labels, "F": LocaleFormat(pack.language), "digest": digest,
               "facilitator": pack.facilitator,
               "status": lambda code: ratification_phrase(pack.country.ratifications.get(code), labels),
+              "as_of": lambda raw: as_of_phrase(raw, labels),
               "fact": pack.country.ratifications.get, "version": _version(),
               "sessions": {rs.key: rs for rs in pack.sessions()}, "modules": {r.module.id: r.module for r in pack.modules}}
     pages: dict[str, str] = {}
