@@ -2,7 +2,8 @@
 
 Only what :data:`build_tools.content_lint.VARIABLES` declares exists here; ``check`` rejects any other
 name before a build, and the sandbox with ``StrictUndefined`` fails the render if one slips through.
-Unverified facts are never shown as facts: they render as "of unconfirmed status…".
+Unverified facts are never shown as facts: they render as "of unconfirmed status…"; as-of fields render as
+readable dates, never as the data's free text.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ class CountryView:
 
 
 def ratification_phrase(fact: m.Ratification | None, labels: Labels) -> str:
-    if fact is None or fact.status == "unverified":
+    if fact is None:  # an instrument the pack's ratification data does not cover
+        return labels["status_not_covered"]
+    if fact.status == "unverified":
         return labels["status_unconfirmed"]
     if fact.status == "not-ratified":
         return labels["status_not_ratified"].format(as_of=as_of_phrase(fact.as_of, labels))
