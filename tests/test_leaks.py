@@ -1,0 +1,238 @@
+"""No facilitator-only text in any participant output: an oracle that does not ask the code under test.
+
+``tests/roots/secrets/`` plants a unique token (``zqx…qzx``, lower-case letters only, so that no escaping,
+markup, stemming or hyphenation can hide it from a search of letters) in every facilitator-only field of the
+content model, and in every block that the `when:` language selects for the facilitator edition only, in
+each form the language allows. The lists below are written by hand from ``docs/content-model.md``, the
+model's field descriptions and the page templates; the clock times are computed by hand from the schedule.
+Every byte of every participant output is searched: site files (search index words included), the PDFs'
+text, every member of every package, unpacked. The facilitator outputs must show every secret, so that a
+search that finds nothing proves something.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+import yaml
+
+from build_tools import model
+from build_tools.cli import main
+
+from .conftest import REPO, ROOTS
+from .leaks import fingerprint, holds
+
+PACK = "secrets.labour-inspectors.garment-textile.bd.en"
+
+FACILITATOR_ONLY_FIELDS = {
+    ("Session", "facilitator_notes"),
+    ("AssessmentItem", "feedback"),
+    ("Choice", "feedback"),
+    ("Choice", "correct"),  # the answer key: a mark, no text of its own (FACILITATOR_LABELS)
+    ("Activity", "materials"),
+    ("When", "edition"),  # variant blocks and activities selected for the facilitator edition
+}
+"""The fields of ``build_tools/model.py`` that only the facilitator edition shows, by hand."""
+
+SECRETS = {
+    "facilitator notes": ["zqxnotesaqzx", "zqxnotesbqzx", "zqxnotescqzx", "zqxnotesdqzx"],
+    "item feedback": ["zqxitemfeedbackaqzx", "zqxitemfeedbackbqzx"],
+    "choice feedback": ["zqxchoicefeedbackaqzx", "zqxchoicefeedbackbqzx"],
+    "activity materials": ["zqxmaterialaqzx", "zqxmaterialbqzx", "zqxmaterialcqzx", "zqxmaterialdqzx"],
+    "facilitator-only activity": ["zqxhiddenactivityaqzx", "zqxhiddeninstructionsaqzx",
+                                  "zqxhiddenactivitybqzx", "zqxhiddeninstructionsbqzx"],
+    "facilitator-only variant": ["zqxvarianttitleaqzx", "zqxvariantbodyaqzx", "zqxvariantbodybqzx",
+                                 "zqxvarianttitlecqzx", "zqxvariantbodycqzx", "zqxvariantbodydqzx",
+                                 "zqxvariantbodyeqzx"],
+}
+ALL_SECRETS = [t for tokens in SECRETS.values() for t in tokens]
+
+CLOCKS = ["10:00", "10:17", "11:17", "12:20"]
+"""The activities' clock times, by hand. Day 1 starts at 09:00. Alpha one (100 min) runs 09:00-10:40; in the
+facilitator edition its activities (17 and 23 min) fill its end: 10:00-10:17, 10:17-10:40. Alpha two
+(50 min, 10:40-11:30): its 13-min activity 11:17-11:30. Beta one (60 min, 11:30-12:30): its facilitator-only
+10-min activity 12:20-12:30. The session spans (09:00, 10:40, 11:30, 12:30) are for everyone."""
+PARTICIPANT_CLOCKS = ["10:23"]
+"""Alpha one's public activity would run 10:23-10:40 in the participant edition: no edition may show it."""
+
+FACILITATOR_LABELS = ["Facilitator notes", "[correct]", "Detailed timetable with activity timings",
+                      "Participant manual, page", "Materials"]
+"""Labels (``templates/labels/en.yml``) that only facilitator material carries."""
+
+PUBLIC = ["zqxpublicsummaryqzx", "zqxpublicsummarybqzx", "zqxpublicbodyaqzx", "zqxpublicbodybqzx",
+          "zqxpublicbodycqzx", "zqxpublicactivityaqzx", "zqxpublicactivitybqzx", "zqxpublicinstructionsaqzx",
+          "zqxpublicinstructionsbqzx", "zqxpublicquestionaqzx", "zqxpublicquestionbqzx", "zqxpublicchoiceaqzx",
+          "zqxpublicchoicebqzx", "zqxpublicchoicecqzx", "zqxpublicchoicedqzx", "zqxpublicvarianttitleqzx",
+          "zqxpublicvariantaqzx", "zqxpublicvariantbqzx"]
+"""Tokens every participant output shows: activity titles and instructions, questions and choices, and the
+variants selected for the participant edition."""
+
+PACKAGES = ["scorm12", "scorm2004", "cc", "offline"]
+DIMS = {"audience": "labour-inspectors", "sector": "garment-textile", "country": "BD", "region": "asia-pacific",
+        "language": "en"}
+"""The packs' dimensions, by hand (``curriculum/secrets.yml``; BD is in Asia and the Pacific)."""
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("secrets") / "repo"
+    shutil.copytree(ROOTS / "secrets", root)
+    shutil.copy(REPO / "conf.py", root / "conf.py")
+    shutil.copytree(REPO / "templates", root / "templates")
+    assert main(["build", "secrets", "--root", str(root)]) == 0
+    return {e: root / "_build" / f"{PACK}.{e}" for e in ("participant", "facilitator")}
+
+
+def documents(path: Path, data: bytes | None = None, name: str | None = None):
+    """(name, text) of a file and, for a zip, of each member (unpacked, recursively); a PDF's text is its
+    pages' text, followed by its raw bytes (metadata, outline)."""
+    data = path.read_bytes() if data is None else data
+    name = name or path.name
+    if data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for member in z.namelist():
+                yield from documents(path, z.read(member), f"{name}!{member}")
+        return
+    if data[:5] == b"%PDF-":
+        pages = "\n".join(p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+        yield name, pages + "\n" + data.decode("latin-1")
+        return
+    yield name, html.unescape(data.decode("utf-8", errors="replace"))
+
+
+def every_document(folder: Path) -> list[tuple[str, str]]:
+    return [doc for p in sorted(folder.rglob("*")) if p.is_file() for doc in documents(p, name=str(p.relative_to(folder)))]
+
+
+def tokens_in(text: str, tokens: list[str]) -> list[str]:
+    hay = fingerprint(text)
+    return [t for t in tokens if t in hay]
+
+
+def clocks_in(text: str, clocks: list[str]) -> list[str]:
+    return [c for c in clocks if re.search(rf"(?<!\d){c}(?!\d)", text)]
+
+
+def index_words(site: Path) -> set[str]:
+    """Every key and string of the site's search index (its words, titles and document names)."""
+    raw = (site / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(raw[raw.index("(") + 1:raw.rindex(")")])
+    words: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                words.add(str(k).lower())
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, str):
+            words.update(re.findall(r"\w+", node.lower()))
+
+    walk(data)
+    return words
+
+
+def test_the_list_of_facilitator_only_fields_is_the_models():
+    """A field the model describes as facilitator-only must have its token in this test's lists."""
+    described = {(cls.__name__, name) for cls in vars(model).values()
+                 if isinstance(cls, type) and issubclass(cls, model.Strict) and cls is not model.Strict
+                 for name, field in cls.model_fields.items() if "facilitator" in (field.description or "").lower()}
+    assert described == FACILITATOR_ONLY_FIELDS
+
+
+def test_every_facilitator_only_field_of_the_tree_holds_a_listed_token():
+    """Read with plain YAML, not the project's loader: every note, feedback and material, and every block whose
+    `when:` names the edition, carries exactly the tokens listed here (and every listed token is planted)."""
+    planted: list[str] = []
+    for path in sorted((ROOTS / "secrets" / "modules").glob("*.yml")):
+        for s in yaml.safe_load(path.read_text())["sessions"]:
+            fields = [s.get("facilitator_notes")]
+            for item in s.get("assessment", []):
+                fields += [item.get("feedback")] + [c.get("feedback") for c in item["choices"]]
+            for a in s.get("activities", []):
+                fields += a.get("materials", [])
+                if a.get("when") and facilitator_only(a["when"]):
+                    fields += [a["title"], a["instructions"]]
+            for v in s.get("variants", []):
+                if facilitator_only(v["when"]):
+                    fields += [v.get("title"), v["body"]]
+            for text in filter(None, fields):
+                found = re.findall(r"zqx[a-z]+qzx", text)
+                assert found and not any(t.startswith("zqxpublic") for t in found), text
+                planted += found
+    assert sorted(planted) == sorted(ALL_SECRETS)
+
+
+def facilitator_only(when: dict) -> bool:
+    return holds(when, {**DIMS, "edition": "facilitator"}) and not holds(when, {**DIMS, "edition": "participant"})
+
+
+def test_the_facilitator_edition_shows_every_secret(outputs):
+    """The control: each secret, clock time and label is found where it belongs, by the same search."""
+    folder = outputs["facilitator"]
+    site = "\n".join(t for n, t in every_document(folder / "site") if n.endswith(".html"))
+    guide = next(documents(folder / "facilitator-guide.pdf"))[1]
+    for where, text in (("site", site), ("guide", guide)):
+        assert tokens_in(text, ALL_SECRETS) == ALL_SECRETS, where
+        assert clocks_in(text, CLOCKS) == CLOCKS, where
+        assert [label for label in FACILITATOR_LABELS[:2] if label in text] == FACILITATOR_LABELS[:2], where
+    assert "Participant manual, page" in guide and "Materials" in guide
+    assert "Detailed timetable with activity timings" in site
+    assert set(ALL_SECRETS) <= index_words(folder / "site")
+    bank = "\n".join(t for _, t in documents(folder / "packages" / f"{PACK}.facilitator.questions.zip"))
+    assert tokens_in(bank, SECRETS["item feedback"] + SECRETS["choice feedback"]) == \
+        SECRETS["item feedback"] + SECRETS["choice feedback"]
+
+
+def test_every_participant_output_shows_the_public_text(outputs):
+    folder = outputs["participant"]
+    packages = sorted(p.name for p in (folder / "packages").iterdir())
+    assert packages == sorted(f"{PACK}.participant.{f}.zip" for f in PACKAGES)
+    groups = {"site": folder / "site", "manual": folder / "participant-manual.pdf", "handouts": folder / "handouts",
+              **{f: folder / "packages" / f"{PACK}.participant.{f}.zip" for f in PACKAGES}}
+    for name, path in groups.items():
+        docs = every_document(path) if path.is_dir() else list(documents(path))
+        assert tokens_in("\n".join(t for _, t in docs), PUBLIC) == PUBLIC, name
+    assert set(PUBLIC) <= index_words(folder / "site")
+
+
+@pytest.mark.parametrize("edition", ["participant", "facilitator"])
+def test_no_participant_output_holds_a_secret(outputs, edition):
+    """Every file of the participant edition, and the participant manual that the facilitator edition carries:
+    no token of a facilitator-only field, no activity clock time, no facilitator label, no search-index word."""
+    if edition == "participant":
+        docs = every_document(outputs["participant"])
+        words = index_words(outputs["participant"] / "site")
+        assert not sorted(set(ALL_SECRETS) & words)
+    else:
+        docs = list(documents(outputs["facilitator"] / "participant-manual.pdf"))
+    assert len(docs) > 40 if edition == "participant" else docs
+    for name, text in docs:
+        assert not tokens_in(text, ALL_SECRETS), (name, tokens_in(text, ALL_SECRETS))
+        assert not clocks_in(text, CLOCKS + PARTICIPANT_CLOCKS), (name, clocks_in(text, CLOCKS + PARTICIPANT_CLOCKS))
+        assert not [label for label in FACILITATOR_LABELS if label in text], name
+        assert not re.search(r"\.gift|<question\b", text), name  # no question bank in any package
+
+
+def test_participants_see_each_activity_without_its_materials_or_clock(outputs):
+    """What the content model promises participants of an activity: its title, length and instructions; the
+    materials and clock times are for the facilitator (docs/content-model.md, "Sessions")."""
+    page = outputs["participant"] / "site" / "modules" / "alpha" / "alpha-one.html"
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))).split())
+    assert "Public activity zqxpublicactivityaqzx (17 minutes)" in text
+    assert "Public instructions zqxpublicinstructionsaqzx." in text
+    assert not tokens_in(text, SECRETS["activity materials"] + SECRETS["facilitator-only activity"])
+    facilitator = outputs["facilitator"] / "site" / "modules" / "alpha" / "alpha-one.html"
+    ftext = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", facilitator.read_text(encoding="utf-8"))).split())
+    assert "Public activity zqxpublicactivityaqzx (17 minutes, 10:00–10:17)" in ftext
+    assert "Materials: Flipchart zqxmaterialaqzx; Cards zqxmaterialbqzx" in ftext
