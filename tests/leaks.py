@@ -7,36 +7,80 @@ import re
 from build_tools.resolve import resolve
 
 
+def holds(when: dict, dims: dict[str, str]) -> bool:
+    """Whether a `when:` mapping, as written in YAML, selects a pack with these dimensions: a second, simpler
+    reading of docs/content-model.md ("Variants and the `when:` language"), so that the leak tests never ask
+    ``When.matches``, the code under test, what is secret."""
+    for key, want in when.items():
+        if key == "not":
+            if holds(want, dims):
+                return False
+        elif key == "any":
+            if not any(holds(w, dims) for w in want):
+                return False
+        elif dims[key] not in (want if isinstance(want, list) else [want]):
+            return False
+    return True
+
+
+def _dims(repo, key) -> tuple[dict[str, str], dict[str, str]]:
+    """The facilitator and participant dimensions of the pack, from its key and its country's profile."""
+    dims = {"audience": key.audience, "sector": key.sector, "country": key.country, "language": key.language,
+            "region": repo.catalogue.countries[key.country].region}
+    return dict(dims, edition="facilitator"), dict(dims, edition="participant")
+
+
+def _facilitator_only(when, facilitator, participant) -> bool:
+    raw = when.model_dump(by_alias=True, exclude_none=True)
+    return holds(raw, facilitator) and not holds(raw, participant)
+
+
 def facilitator_only_texts(repo, key) -> list[str]:
     """Distinctive sentences of the pack that only its facilitator edition may contain: facilitator notes,
-    answer feedback, and variant blocks that match the facilitator edition but not the participant one."""
+    answer feedback, activity materials, and the variant blocks and activities that match the facilitator
+    edition but not the participant one. Text around a ``{{ variable }}`` or a ``{directive}`` is kept."""
     pack = resolve(repo.catalogue, key)
-    facilitator, participant = dict(pack.dims, edition="facilitator"), dict(pack.dims, edition="participant")
+    facilitator, participant = _dims(repo, key)
     texts = []
     for rmod in pack.modules:
         for s in rmod.module.sessions:
             texts += sentences(s.facilitator_notes or "")
             for v in s.variants:
-                if v.when.matches(facilitator) and not v.when.matches(participant):
+                if _facilitator_only(v.when, facilitator, participant):
                     texts += sentences(v.body)
+            for a in s.activities:
+                texts += [m for m in a.materials if len(m.split()) >= 4 and not leaked([m], _public_text(rmod.module))]
+                if a.when is not None and _facilitator_only(a.when, facilitator, participant):
+                    texts += sentences(a.instructions)
             for item in s.assessment:
                 texts += sentences(item.feedback or "")
                 for c in item.choices:
                     texts += sentences(c.feedback or "")
-    return [t for t in texts if "{{" not in t and "{" not in t]
+    return texts
+
+
+def _public_text(module) -> str:
+    """What any edition may show of a module: a material named in an activity's instructions is no secret."""
+    parts = [module.title, module.summary, *module.objectives, *module.key_points]
+    for s in module.sessions:
+        parts += [s.title, s.body, *(v.body for v in s.variants), *(v.title or "" for v in s.variants)]
+        parts += [t for a in s.activities for t in (a.title, a.instructions)]
+        parts += [t for item in s.assessment for t in (item.question, *(c.text for c in item.choices))]
+    return "\n".join(parts)
 
 
 def facilitator_only_titles(repo, key) -> list[str]:
     """Titles of the variant blocks only the facilitator edition shows."""
     pack = resolve(repo.catalogue, key)
-    facilitator, participant = dict(pack.dims, edition="facilitator"), dict(pack.dims, edition="participant")
+    facilitator, participant = _dims(repo, key)
     return [v.title for rmod in pack.modules for s in rmod.module.sessions for v in s.variants
-            if v.title and v.when.matches(facilitator) and not v.when.matches(participant)]
+            if v.title and _facilitator_only(v.when, facilitator, participant)]
 
 
 def sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
-    return [p.strip() for p in parts if len(p.split()) >= 6]
+    """Sentences of at least six words; a ``{{ variable }}`` or ``{name}`` ends one (its value differs by pack)."""
+    parts = re.split(r"(?<=[.!?])\s+|\{\{.*?\}\}|\{[^{}\n]*\}|^:::+.*$", text, flags=re.M)
+    return [" ".join(p.split()) for p in parts if p and len(p.split()) >= 6]
 
 
 def fingerprint(text: str) -> str:
