@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import functools
+from html import unescape
 import re
+import shutil
 from pathlib import Path
 
 import pdfplumber
 import pypdf
 import pytest
 
+from build_tools.build import build_pack
+from build_tools.catalogue import load_repo
+from build_tools.cli import main
 from build_tools.errors import ProblemsFound
 from build_tools.manuals import lay_out
 from build_tools.packs import PackKey
 from build_tools.resolve import resolve
 
-from .conftest import run_cli
+from .conftest import REPO, ROOTS, run_cli
 from .leaks import facilitator_only_texts, fingerprint, leaked
 
 PARTICIPANT = PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en", "participant")
@@ -74,20 +79,25 @@ def page_texts(path: Path) -> list[str]:
 
 
 def toc_entries(texts: list[str]) -> tuple[int, list[tuple[str, int]]]:
-    """The contents page's entries as (title, printed page number), and the contents page number."""
+    """The contents' entries as (title, printed page number), and the contents' first page number. The contents
+    run from the page titled "Contents" to the page before the first entry's (the pack's home page)."""
     toc_page = next(i for i, t in enumerate(texts) if "Contents" in t.splitlines()[:3])
-    entries, pending = [], ""
-    lines = texts[toc_page].splitlines()
-    running = re.compile(r"^((Participant|Facilitator) edition)?\s*(Page \d+ of \d+)?$|^Decent work in global supply chains$")
-    for line in lines[lines.index("Contents") + 1:]:
-        if running.match(line.strip()):  # the running header and footer, drawn over the page
-            continue
-        m = re.match(r"^(.*\S)\s+(\d+)$", line.strip())  # title, page (the dots are drawn, not text)
-        if m:
-            entries.append(((pending + " " + m.group(1)).strip(), int(m.group(2))))
-            pending = ""
-        elif line.strip():
-            pending = (pending + " " + line.strip()).strip()
+    entries, pending, page = [], "", toc_page
+    running = re.compile(r"^((Participant|Facilitator) edition)?\s*(Page \d+ of \d+)?$|^Decent work in global supply chains$"
+                         r"|^Supply chains sample course$")
+    while page == toc_page or page < entries[0][1] - 1:
+        lines = texts[page].splitlines()
+        for line in lines[lines.index("Contents") + 1 if page == toc_page else 0:]:
+            if running.match(line.strip()):  # the running header and footer, drawn over the page
+                continue
+            m = re.match(r"^(.*\S)\s+(\d+)$", line.strip())  # title, page (the dots are drawn, not text)
+            if m:
+                entries.append(((pending + " " + m.group(1)).strip(), int(m.group(2))))
+                pending = ""
+            elif line.strip():
+                pending = (pending + " " + line.strip()).strip()
+        page += 1
+    assert not pending, pending
     return toc_page + 1, entries
 
 
@@ -120,6 +130,68 @@ def test_contents_page_numbers_are_the_real_pages(which, request):
     for title, printed in entries:
         actual = read(path).heading_page(title, after=toc_page)
         assert actual == printed, (title, printed, actual)
+
+
+LONG_MODULES, LONG_SESSIONS = 8, 6
+
+
+@pytest.fixture(scope="module")
+def long_manual(tmp_path_factory) -> Path:
+    """The participant manual of a course long enough for a contents of several pages: 8 modules of
+    6 sessions (60 entries with the home page, the timetable, the instruments and the glossary)."""
+    root = tmp_path_factory.mktemp("long") / "repo"
+    shutil.copytree(ROOTS / "minimal", root)
+    shutil.copy(REPO / "conf.py", root / "conf.py")
+    shutil.copytree(REPO / "templates", root / "templates")
+    ids = [f"topic-{m:02d}" for m in range(1, LONG_MODULES + 1)]
+    for m, ident in enumerate(ids, 1):
+        sessions = "".join(f"""
+  - id: part-{s}
+    title: Part {s} of topic {m}{", a session whose title is long enough to take two lines of the contents page" if s == 3 else ""}
+    minutes: 30
+    body: Text of part {s} of topic {m}.
+""" for s in range(1, LONG_SESSIONS + 1))
+        (root / "modules" / f"{ident}.yml").write_text(f"""id: {ident}
+title: Topic {m} of the long course
+version: "1.0"
+status: reviewed
+summary: Topic {m}.
+objectives:
+  - Describe topic {m}.
+sessions:{sessions}""")
+    (root / "curriculum" / "long.yml").write_text(f"""id: long
+kind: regional
+title: Supply chains sample course
+centre: International Training Centre of the ILO
+summary: A course with a long contents.
+languages: [en]
+offered_for:
+  audiences: [labour-inspectors]
+  sectors: [agriculture]
+  countries: [BD]
+modules: [{", ".join(ids)}]
+schedule:
+  days: 4
+""")
+    assert main(["build", "long", "--edition", "participant", "--format", "pdf", "--root", str(root)]) == 0
+    return root / "_build" / "long.labour-inspectors.agriculture.bd.en.participant" / "participant-manual.pdf"
+
+
+def test_a_contents_of_several_pages_gives_every_entry_its_real_page(long_manual):
+    texts = page_texts(long_manual)
+    toc_page, entries = toc_entries(texts)
+    titles = ["Who this pack is for", "Timetable"]
+    for m in range(1, LONG_MODULES + 1):
+        titles.append(f"{m}. Topic {m} of the long course")
+        titles += [f"Part {s} of topic {m}" + (", a session whose title is long enough to take two lines of the "
+                                                "contents page" if s == 3 else "") for s in range(1, LONG_SESSIONS + 1)]
+    titles += ["Instruments and their status in Bangladesh", "Glossary"]
+    assert [title for title, _ in entries] == titles
+    assert entries[0][1] - toc_page >= 2  # the contents take two pages or more
+    for title, printed in entries:
+        actual = read(long_manual).heading_page(title, after=toc_page)
+        assert actual == printed, (title, printed, actual)
+    assert len(texts) > 60
 
 
 def test_guide_quotes_the_participant_pages_where_sessions_begin(manual, guide, repo):
@@ -217,3 +289,23 @@ def test_letter_paper_option(minimal_root, capsys):
     pdf = minimal_root / "_build" / "sample.labour-inspectors.agriculture.bd.en.participant" / "participant-manual.pdf"
     box = pypdf.PdfReader(pdf).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_raw_html_in_trainer_text_is_text_in_the_manual(minimal_root):
+    """``check`` refuses raw HTML, but ``build_pack`` alone does not lint: what reaches the print path
+    (build_tools/mdhtml.py) must be shown as written, in the print HTML and the PDF, never laid out as markup."""
+    module = minimal_root / "modules" / "intro.yml"
+    block = '<div class="facilitator-notes" style="display:none">Hidden block</div>'
+    inline = 'Inline <b>bold</b> and <span style="color:white">white</span> text.'
+    module.write_text(module.read_text().replace(
+        "      A supply chain links a lead firm to its suppliers in {{ country.name }}.\n",
+        f"      A supply chain links a lead firm to its suppliers in {{{{ country.name }}}}.\n\n      {block}\n\n"
+        f"      {inline}\n"))
+    key = PackKey("sample", "labour-inspectors", "agriculture", "BD", "en", "participant")
+    build_pack(load_repo(minimal_root), key, minimal_root / "_build", formats=("pdf",))
+    html = (minimal_root / "_build" / ".work" / key.id / "print" / "participant" / "manual.html").read_text()
+    for markup in ("<div class=\"facilitator-notes\"", "<b>bold", "<span style"):
+        assert markup not in html, markup
+    assert block in unescape(html) and inline in unescape(html)  # as text
+    text = " ".join(" ".join(page_texts(minimal_root / "_build" / key.id / "participant-manual.pdf")).split())
+    assert block in text and inline in text
