@@ -150,6 +150,31 @@ def test_the_list_of_facilitator_only_fields_is_the_models():
     assert described == FACILITATOR_ONLY_FIELDS
 
 
+TEMPLATE_GUARDS = {
+    "facilitator": "Detailed timetable with activity timings (FACILITATOR_LABELS)",
+    "facilitator and not slot.part": "the timetable's activity rows: CLOCKS",
+    "facilitator and clock": "CLOCKS",
+    "facilitator and activity.materials": "SECRETS['activity materials'], the label Materials",
+    "notes": "SECRETS['facilitator notes'], the label Facilitator notes",
+    "f.notes": "SECRETS['facilitator notes'], the label Facilitator notes",
+    "facilitator and choice.correct": "the label [correct]",
+    "facilitator and choice.feedback": "SECRETS['choice feedback']",
+    "facilitator and item.feedback": "SECRETS['item feedback']",
+    "participant_pages": "the label Participant manual, page",
+}
+"""Every condition under which a template shows facilitator material, and what this test looks for."""
+
+
+def test_every_facilitator_condition_of_the_templates_is_searched_for():
+    """A template block shown only to facilitators needs its token or label in this test's lists."""
+    found = set()
+    for path in (REPO / "templates").rglob("*.j2"):
+        for m in re.finditer(r"\{%-?\s*if ((?:[^%]*\b)?(?:facilitator|notes|participant_pages)\b[^%]*?)\s*-?%\}",
+                             path.read_text(encoding="utf-8")):
+            found.add(m.group(1))
+    assert found == set(TEMPLATE_GUARDS)
+
+
 def test_every_facilitator_only_field_of_the_tree_holds_a_listed_token():
     """Read with plain YAML, not the project's loader: every note, feedback and material, and every block whose
     `when:` names the edition, carries exactly the tokens listed here (and every listed token is planted)."""
