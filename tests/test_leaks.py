@@ -109,7 +109,8 @@ def documents(path: Path, data: bytes | None = None, name: str | None = None):
 
 
 def every_document(folder: Path) -> list[tuple[str, str]]:
-    return [doc for p in sorted(folder.rglob("*")) if p.is_file() for doc in documents(p, name=str(p.relative_to(folder)))]
+    return [doc for p in sorted(folder.rglob("*")) if p.is_file()
+            for doc in documents(p, name=str(p.relative_to(folder)))]
 
 
 def tokens_in(text: str, tokens: list[str]) -> list[str]:

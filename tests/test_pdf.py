@@ -83,8 +83,8 @@ def toc_entries(texts: list[str]) -> tuple[int, list[tuple[str, int]]]:
     run from the page titled "Contents" to the page before the first entry's (the pack's home page)."""
     toc_page = next(i for i, t in enumerate(texts) if "Contents" in t.splitlines()[:3])
     entries, pending, page = [], "", toc_page
-    running = re.compile(r"^((Participant|Facilitator) edition)?\s*(Page \d+ of \d+)?$|^Decent work in global supply chains$"
-                         r"|^Supply chains sample course$")
+    running = re.compile(r"^((Participant|Facilitator) edition)?\s*(Page \d+ of \d+)?$"
+                         r"|^Decent work in global supply chains$|^Supply chains sample course$")
     while page == toc_page or page < entries[0][1] - 1:
         lines = texts[page].splitlines()
         for line in lines[lines.index("Contents") + 1 if page == toc_page else 0:]:
@@ -133,6 +133,7 @@ def test_contents_page_numbers_are_the_real_pages(which, request):
 
 
 LONG_MODULES, LONG_SESSIONS = 8, 6
+LONG_TITLE = ", a session whose title is long enough to take two lines of the contents page"
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +148,7 @@ def long_manual(tmp_path_factory) -> Path:
     for m, ident in enumerate(ids, 1):
         sessions = "".join(f"""
   - id: part-{s}
-    title: Part {s} of topic {m}{", a session whose title is long enough to take two lines of the contents page" if s == 3 else ""}
+    title: Part {s} of topic {m}{LONG_TITLE if s == 3 else ""}
     minutes: 30
     body: Text of part {s} of topic {m}.
 """ for s in range(1, LONG_SESSIONS + 1))
@@ -183,8 +184,7 @@ def test_a_contents_of_several_pages_gives_every_entry_its_real_page(long_manual
     titles = ["Who this pack is for", "Timetable"]
     for m in range(1, LONG_MODULES + 1):
         titles.append(f"{m}. Topic {m} of the long course")
-        titles += [f"Part {s} of topic {m}" + (", a session whose title is long enough to take two lines of the "
-                                                "contents page" if s == 3 else "") for s in range(1, LONG_SESSIONS + 1)]
+        titles += [f"Part {s} of topic {m}" + (LONG_TITLE if s == 3 else "") for s in range(1, LONG_SESSIONS + 1)]
     titles += ["Instruments and their status in Bangladesh", "Glossary"]
     assert [title for title, _ in entries] == titles
     assert entries[0][1] - toc_page >= 2  # the contents take two pages or more

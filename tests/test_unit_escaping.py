@@ -59,7 +59,8 @@ def test_myst_safe_text_passes_unchanged():
 
 
 @pytest.mark.parametrize("url, expected", [
-    ("https://normlex.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO", "https://normlex.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO"),
+    ("https://normlex.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO",
+     "https://normlex.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO"),
     ("http://example.org/a b)c<d>", "http://example.org/a%20b%29c%3Cd%3E"),
     ("https://example.org/[x](y)", "https://example.org/[x]%28y%29"),
 ])
@@ -197,9 +198,11 @@ def test_page_templates_escape_glossary_terms():
 @pytest.mark.parametrize("myst, shown", [
     ('<div onclick="steal()">block <b>b</b></div>\n', '<div onclick="steal()">block <b>b</b></div>'),
     ("<script>alert(1)</script>\n", "<script>alert(1)</script>"),
-    ('Text <img src="x" onerror="alert(1)"> and <b>inline</b>.\n', 'Text <img src="x" onerror="alert(1)"> and <b>inline</b>.'),
+    ('Text <img src="x" onerror="alert(1)"> and <b>inline</b>.\n',
+     'Text <img src="x" onerror="alert(1)"> and <b>inline</b>.'),
     ("<!-- comment -->\n", "<!-- comment -->"),
-    (":::{note}\n<iframe src=\"https://evil.example\"></iframe>\n:::\n", '<iframe src="https://evil.example"></iframe>'),
+    (':::{note}\n<iframe src="https://evil.example"></iframe>\n:::\n',
+     '<iframe src="https://evil.example"></iframe>'),
 ])
 def test_print_path_shows_raw_html_as_text(myst, shown):
     """Raw HTML that got past the lint (a translation, a future change) is text in the manuals, never markup."""
