@@ -130,7 +130,7 @@ def _trainer_text() -> TrainerText:
     """The real renderer of trainer text, over a pack whose every context value is hostile (built without
     validation: the sandbox must escape whatever reaches it)."""
     labels = load_labels(REPO / "templates", "en")
-    not_ratified = m.Ratification.model_construct(status="not-ratified", source="https://example.org", as_of=HOSTILE)
+    not_ratified = m.Ratification.model_construct(status="not-ratified", source="https://example.org", as_of="2024-05")
     country = m.Country.model_construct(code=HOSTILE, name=HOSTILE, region="asia-pacific", languages=["bn"],
                                         ratifications={"C081": not_ratified},
                                         epz=m.CountryFact.model_construct(text=HOSTILE, verified=True), notes=[])
@@ -145,7 +145,7 @@ EXPRESSIONS = {
     ("country", "code"): ("country.code", ESCAPED),
     ("country", "region"): ("country.region", ESCAPED),
     ("country", "epz"): ("country.epz", ESCAPED),
-    ("country", "ratification"): ("country.ratification('C081')", r"not ratified \(as of " + ESCAPED + r"\)"),
+    ("country", "ratification"): ("country.ratification('C081')", r"not ratified \(as of May 2024\)"),
     ("audience", "title"): ("audience.title", ESCAPED),
     ("sector", "title"): ("sector.title", ESCAPED),
     ("course", "title"): ("course.title", ESCAPED),
@@ -167,7 +167,8 @@ def test_sandbox_escapes_every_context_variable(variable):
     assert text == f"In {expected}, *as written*.\n"
     fragment = myst_to_html(text)
     assert fragment.count("<em>") == 1 and "<strong>" not in fragment and "<a " not in fragment, fragment
-    assert "**desh** [x](https://evil.example)" in html.unescape(fragment)
+    if expected == ESCAPED:
+        assert HOSTILE in html.unescape(fragment)
     for filter_, expected_filtered in (("upper", r"BANGLA \*\*DESH\*\* \[X\]\(HTTPS\:\/\/EVIL\.EXAMPLE\)"),
                                        ("lower", r"bangla \*\*desh\*\* \[x\]\(https\:\/\/evil\.example\)"),
                                        ("capitalize", r"Bangla \*\*desh\*\* \[x\]\(https\:\/\/evil\.example\)")):
