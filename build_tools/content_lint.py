@@ -50,6 +50,11 @@ MYST_EXTENSIONS = ["colon_fence", "deflist"]
 """MyST extensions enabled in the build (``conf.py`` reads this list): none of them runs code."""
 
 _md = create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
+_md.validateLink = lambda url: True
+"""markdown-it drops a link whose target it finds unsafe (``javascript:``, ``vbscript:``, ``file:``, most
+``data:``) and the build then shows ``[x](javascript:…)`` as plain text. Here every link and image target
+is kept as a link, so that :func:`_lint_inline` reports each one that is not on the allow-list, whatever
+its scheme, at its line."""
 jinja_env = ImmutableSandboxedEnvironment(autoescape=False)
 
 

@@ -38,6 +38,12 @@ MAX_DEPTH = 32
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # never the unsafe yaml.Loader
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                                 + "".join(chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+                                 + "]")
+"""Characters no content value may hold: control characters other than tab and line feed, lone surrogates
+and non-characters. YAML refuses them written raw in the file; this refuses them written as escapes in a
+double-quoted value (``"\\0"``, ``"\\x1b"``, ``"\\uFFFE"``), before they can reach a page or a package."""
 _ALLOWED_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 Path_ = tuple  # a path into the data: keys and list indexes
@@ -248,6 +254,12 @@ def _build(text: str, shown: str) -> Loaded:
             stack.pop()
         elif isinstance(event, yaml.ScalarEvent):
             plain = event.implicit[0] and not event.style  # the C parser gives '' for plain, Python None
+            bad = FORBIDDEN_CHARACTER.search(event.value)
+            if bad:
+                refuse(event.start_mark, "control-character",
+                       f"this value holds the character U+{ord(bad[0]):04X}, which no text may contain",
+                       "remove the escape (such as \\0, \\x1b or \\uFFFE) from the quoted value; "
+                       "write a line break as \\n")
             if in_mapping_key_position:
                 frame = stack[-1]
                 key = event.value

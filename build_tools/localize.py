@@ -85,11 +85,18 @@ def localize(repo: Repo, language: str, source_language: str) -> Localized:
 
 
 def _lint_translations(po: str, usable: dict[str, str], status: Status, cat: m.Catalogue) -> list[Problem]:
-    """Translated trainer text obeys the same rules as the source (variables, MyST allow-list)."""
+    """Translated trainer text obeys the same rules as the source (variables, MyST allow-list), and no
+    translation holds a character the YAML loader refuses (a ``.po`` file can write ``\\a`` or ``\\r``)."""
     from .content_lint import lint_text
+    from .loader import FORBIDDEN_CHARACTER
 
     problems = []
     for context, text in usable.items():
+        bad = FORBIDDEN_CHARACTER.search(text)
+        if bad:
+            problems.append(Problem(Location(po, status.lines.get(context, 1)), "control-character",
+                                    f"the translation of {context} holds the character U+{ord(bad[0]):04X}, "
+                                    "which no text may contain", "remove it (an escape such as \\a, \\r or \\v)"))
         if _is_myst(context):
             for _offset, code, message, hint in lint_text(text, cat):
                 problems.append(Problem(Location(po, status.lines.get(context, 1)), code,

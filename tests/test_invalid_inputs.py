@@ -103,3 +103,22 @@ def test_unquoted_version_and_times_pass_check(minimal_root, capsys):
                       .replace('"10:30"', "10:30"))
     code, out, err = run_cli(capsys, "check", "--root", str(minimal_root), "--quiet")
     assert (code, err) == (0, "")
+
+
+_REFUSED = [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0xFDD0, 0xFDF0),
+            *(plane | low for plane in range(0, 0x110000, 0x10000) for low in (0xFFFE, 0xFFFF))]
+_KEPT = [0x09, 0x0A, 0x20, 0xA0, 0xFDCF, 0xFDF0, 0xFFFD, 0x10FFFD, 0x200F]
+
+
+def test_characters_written_as_escapes_are_refused_at_their_value():
+    """Every control character (but tab and line feed) and every non-character, written as a YAML escape in
+    a double-quoted value, is refused at the value's line and column, not passed on to the pages."""
+    for point in _REFUSED + _KEPT:
+        raw = f'id: x\ntitle: "before \\U{point:08X} after"\n'.encode()
+        result = load_bytes(raw, "m.yml")
+        if point in _KEPT:
+            assert isinstance(result, Loaded) and result.data["title"] == f"before {chr(point)} after", hex(point)
+        else:
+            assert not isinstance(result, Loaded), hex(point)
+            assert (result.code, result.location.line, result.location.column) == ("control-character", 2, 8)
+            assert f"U+{point:04X}" in result.message and "\\x1b" in result.hint
