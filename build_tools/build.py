@@ -29,6 +29,7 @@ from .clean import IN_USE, touch
 from .digest import pack_digest
 from .errors import ProblemsFound
 from .labels import LocaleFormat, load_labels
+from .htmltext import html_values
 from .export import EXPORT_FORMATS, PARTICIPANT_FORMATS, export_pack
 from .localize import resolve_pack
 from .manuals import print_pack
@@ -79,14 +80,13 @@ def site_overrides(pack: Pack, labels) -> dict:
     fmt = LocaleFormat(pack.language)
     languages = [{"code": lang, "name": fmt.language_name(lang), "current": lang == pack.language,
                   "pack": replace(pack.key, language=lang).id} for lang in pack.course.languages]
-    return {
+    return {"language": pack.language, **html_values({  # the theme prints these raw: see htmltext.py
         "project": pack.course.title,
         "author": pack.course.centre,
         "html_title": f"{pack.course.title} · {pack.country.name} · {edition}",
-        "language": pack.language,
         "html_theme_options": options,
         "html_context": {"coursepack_languages": languages, "coursepack_languages_label": labels["languages"]},
-    }
+    })}
 
 
 FORMATS = ("html", "pdf")

@@ -33,9 +33,11 @@ def question_bank(pack: Pack) -> dict[str, bytes]:
 
 
 def category(pack: Pack, rmod: ResolvedModule) -> str:
-    """Moodle's category path; a ``/`` inside a name is written ``//``."""
+    """Moodle's category path, its names as HTML text (Moodle shows category names as HTML); a ``/`` inside
+    a name is written ``//``. In GIFT the ``$CATEGORY:`` line needs no backslashes: Moodle takes the rest
+    of the block as the path, and would keep them in the names."""
     names = [pack.course.title, rmod.module.title]
-    return "$course$/top/" + "/".join(" ".join(n.split()).replace("/", "//") for n in names)
+    return "$course$/top/" + "/".join(as_html(n).replace("/", "//") for n in names)
 
 
 def as_html(text: str) -> str:
@@ -70,7 +72,7 @@ def grades(item) -> list[str]:
 
 
 def gift(pack: Pack, rmod: ResolvedModule, items: list) -> str:
-    out = [f"// {' '.join(pack.course.title.split())}: {' '.join(rmod.module.title.split())}",
+    out = [f"// {gift_text(pack.course.title)}: {gift_text(rmod.module.title)}",
            "// Question bank with answer keys and feedback: for the LMS, never for participants.", "",
            f"$CATEGORY: {category(pack, rmod)}", ""]
     for rs, item in items:

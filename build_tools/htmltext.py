@@ -1,0 +1,29 @@
+"""The one HTML escaper for values that we hand to Sphinx and its theme rather than to our own templates.
+
+Sphinx's templates (Furo's included) run without autoescape: Furo prints ``html_title`` (as ``docstitle``)
+raw in the brand block of every page and in the sidebar, and ``theme_announcement`` raw above every page.
+So every text of a pack's Sphinx configuration (``build.site_overrides``: ``html_title``, ``project``,
+``author``, theme options, ``html_context``) is escaped here, once, before Sphinx sees it, whatever the
+theme does with it. Where a theme escapes a value again (``docstitle|striptags|e`` in ``<title>``: ``striptags``
+unescapes first) nothing is escaped twice.
+"""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+
+def html_text(value: str) -> str:
+    """Text as HTML: ``& < > " '`` become character references."""
+    return str(escape(value))
+
+
+def html_values(value):
+    """Every string inside ``value`` (dicts and lists followed) as HTML text; other values unchanged."""
+    if isinstance(value, str):
+        return html_text(value)
+    if isinstance(value, dict):
+        return {k: html_values(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(html_values(v) for v in value)
+    return value
