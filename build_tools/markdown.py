@@ -31,8 +31,9 @@ def md_escape(value) -> str:
 
 
 def md_url(value: str) -> MySTSafe:
-    """A web address safe to put in ``[text](…)``: http(s) only, with characters that end a link encoded."""
+    """A web address safe to put in ``[text](…)``: http(s) only, with characters that end a link encoded,
+    and ``&`` backslash-escaped (CommonMark decodes ``&amp;`` in a link target, ``\\&amp;`` it keeps)."""
     parts = urlsplit(str(value))
     if parts.scheme not in ("http", "https"):
         raise ValueError(f"not a web address: {value!r}")
-    return MySTSafe(quote(str(value), safe=":/?#[]@!$&'*+,;=%~-._"))
+    return MySTSafe(quote(str(value), safe=":/?#[]@!$&'*+,;=%~-._").replace("&", "\\&"))

@@ -66,7 +66,6 @@ def template_env(templates: Path) -> Environment:
                       autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["url"] = md_url
     env.filters["safe_path"] = _safe_path
-    env.filters["plain"] = lambda text: MySTSafe(" ".join(str(text).split()))  # our labels, in directive lines
     return env
 
 
