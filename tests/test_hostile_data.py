@@ -224,7 +224,7 @@ def _files(root: Path):
 
 def hostile_tree(root: Path) -> tuple[dict, set, set]:
     """Fill ``root`` (a copy of the minimal tree) so that every field holds a value, then put a payload
-    into every free-text field of every file kind and every label. Returns (field → marker, the fields
+    into every free-text field of every file kind and every label (English and French). Returns (field → marker, the fields
     filled, the MyST fields)."""
     for rel, fill in FULL.items():
         data = load_file(root / rel).data
@@ -236,12 +236,13 @@ def hostile_tree(root: Path) -> tuple[dict, set, set]:
         data = load_file(path).data
         filled |= _insert(cls, data, marks, myst)
         _dump(path, data)
-    labels = root / "templates" / "labels" / "en.yml"
-    data = load_file(labels).data
-    for key in data:
-        mark = marks.setdefault(("label", key), f"qz{len(marks) + 1:03d}qz")
-        data[key] = f"{data[key]} {payload(mark, braces=False)}"
-    _dump(labels, data)
+    for language in ("en", "fr"):  # the labels keep their {placeholders}: the payload goes after them
+        labels = root / "templates" / "labels" / f"{language}.yml"
+        data = load_file(labels).data
+        for key in data:
+            mark = marks.setdefault(("label", f"{language}:{key}"), f"qz{len(marks) + 1:03d}qz")
+            data[key] = f"{data[key]} {payload(mark, braces=False)}"
+        _dump(labels, data)
     return marks, filled, myst
 
 
@@ -537,11 +538,10 @@ def test_no_payload_comes_out_unescaped(hostile_build):
     marks, _, _, findings, texts = hostile_build
     assert any(n.endswith(".pdf") for n in texts) and any(".gift" in n for n in texts) \
         and any("!" in n for n in texts)  # PDFs, the question bank and zip members were all read
-    names = {mark: field for field, mark in marks.items()}
+    assert len(marks) > 100  # model fields, labels and .po entries
     report = [f"{name}: {sorted(f if isinstance(f, str) else '.'.join(f) for f in (fields if fields != '?' else ['?']))}"
               f" {what}" for name, fields, what in findings]
     assert not findings, "\n".join(report[:40]) + f"\n({len(findings)} findings)"
-    assert names
 
 
 def test_every_payload_is_found_as_written(hostile_build):
@@ -562,3 +562,23 @@ def test_every_payload_is_found_as_written(hostile_build):
             missing.append((field, mark, seen[:3]))
     assert not shown_anyway, f"shown after all, take them out of NOT_SHOWN: {shown_anyway}"
     assert not missing, "\n".join(map(str, missing))
+
+
+def test_a_control_character_in_a_translation_is_refused_at_its_line(minimal_root, capsys):
+    """gettext decodes ``\\a``, ``\\r``, ``\\v`` in a ``.po`` file; such a translation is refused like the YAML."""
+    course = minimal_root / "curriculum" / "sample.yml"
+    data = load_file(course).data
+    data["languages"] = ["en", "fr"]
+    _dump(course, data)
+    assert run_cli(capsys, "i18n", "extract", "--lang", "fr", "--root", str(minimal_root))[0] == 0
+    po = minimal_root / "modules" / "locale" / "fr" / "intro.po"
+    lines = po.read_text(encoding="utf-8").splitlines()
+    filled = [re.sub(r'^msgstr ""$', 'msgstr "Traduit"', line) for line in lines]
+    at = next(i for i, line in enumerate(lines) if line == 'msgctxt "title"')
+    filled[at + 2] = r'msgstr "Introduction \a aux chaînes\r"'
+    po.write_text("\n".join(filled) + "\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "check", "--root", str(minimal_root), "--quiet")
+    assert code == 1
+    # reported at the msgid line, as every .po problem is
+    assert re.search(rf"modules/locale/fr/intro\.po:{at + 2}:\d+: error\[control-character\]: the translation "
+                     r"of title holds the character U\+0007", err), err
