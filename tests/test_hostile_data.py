@@ -40,7 +40,7 @@ from pydantic import BaseModel
 
 from build_tools import model as m
 from build_tools.content_lint import text_fields
-from build_tools.loader import load_file
+from build_tools.loader import Loaded, load_bytes, load_file
 
 from .conftest import run_cli
 from .test_export_questions import parse_gift, parse_moodle_xml
@@ -143,8 +143,9 @@ def model_fields(cls: type[BaseModel], seen=None) -> tuple[set[tuple[str, str]],
 ALL_MODEL_FIELDS = set().union(*(model_fields(cls)[0] for cls in KINDS.values()))
 
 
-def _insert(cls: type[BaseModel], data, marks: dict, myst: set, path=()) -> set[tuple[str, str]]:
-    """Put a payload into every free-text value of ``data`` (read as ``cls``); return the fields filled."""
+def _insert(cls: type[BaseModel], data, marks: dict, myst: set, path=(), only=None) -> set[tuple[str, str]]:
+    """Put a payload into every free-text value of ``data`` (read as ``cls``), or a control character into
+    the field ``only``; return the fields filled."""
     filled = set()
     if not isinstance(data, dict):
         return filled
@@ -158,9 +159,14 @@ def _insert(cls: type[BaseModel], data, marks: dict, myst: set, path=()) -> set[
             items = value.values() if mapping else value if isinstance(value, list) else [value]
             if kind == "model":
                 for item in items:
-                    filled |= _insert(detail, item, marks, myst, path + (key,))
+                    filled |= _insert(detail, item, marks, myst, path + (key,), only)
             elif (prefix := _open(detail)) is not None and any(isinstance(v, str) for v in items):
                 field = (cls.__name__, name)
+                if only is not None:
+                    if field == only:
+                        data[key] = [f"{v}\x1b[31m" for v in value] if isinstance(value, list) else f"{value}\x1b[31m"
+                        filled.add(field)
+                    continue
                 mark = marks.setdefault(field, f"qz{len(marks) + 1:03d}qz")
                 text = myst_payload(mark) if field in myst else payload(mark)
                 text = prefix + ("Describe " if field == ("Module", "objectives") else "") + text
@@ -222,14 +228,19 @@ def _files(root: Path):
             yield path, cls
 
 
-def hostile_tree(root: Path) -> tuple[dict, set, set]:
-    """Fill ``root`` (a copy of the minimal tree) so that every field holds a value, then put a payload
-    into every free-text field of every file kind and every label (English and French). Returns (field → marker, the fields
-    filled, the MyST fields)."""
+def fill_every_field(root: Path) -> None:
+    """Give every optional field of the tree a value (see FULL)."""
     for rel, fill in FULL.items():
         data = load_file(root / rel).data
         fill(data)
         _dump(root / rel, data)
+
+
+def hostile_tree(root: Path) -> tuple[dict, set, set]:
+    """Fill ``root`` (a copy of the minimal tree) so that every field holds a value, then put a payload
+    into every free-text field of every file kind and every label (English and French). Returns (field → marker, the fields
+    filled, the MyST fields)."""
+    fill_every_field(root)
     myst = myst_fields(root)
     marks, filled = {}, set()
     for path, cls in _files(root):
@@ -494,6 +505,30 @@ def test_hostile_trainer_text_is_refused_by_check(minimal_root, capsys):
     assert myst and lines
     for where, codes in lines.items():
         assert HOSTILE_MYST_CODES <= codes, (where, codes, err)
+
+
+def test_a_control_character_is_refused_in_every_field(tmp_path):
+    """An escape sequence (``"\\x1b[31m"``) in any string field of any file kind is refused when the file is
+    loaded, at that value's line: nothing of it reaches a page."""
+    from .conftest import ROOTS
+
+    root = tmp_path / "repo"
+    shutil.copytree(ROOTS / "minimal", root)
+    fill_every_field(root)
+    myst = myst_fields(root)
+    refused = set()
+    for field in sorted(ALL_MODEL_FIELDS):
+        for path, cls in _files(root):
+            data = load_file(path).data
+            if not _insert(cls, data, {}, myst, only=field):
+                continue
+            text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+            problem = load_bytes(text.encode("utf-8"), path.name)
+            assert not isinstance(problem, Loaded), (field, path.name)
+            assert problem.code == "control-character", (field, problem)
+            assert "\\e[31m" in text.splitlines()[problem.location.line - 1], (field, problem)
+            refused.add(field)
+    assert refused == ALL_MODEL_FIELDS
 
 
 @pytest.fixture(scope="module")
