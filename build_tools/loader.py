@@ -39,7 +39,8 @@ MAX_DEPTH = 32
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # never the unsafe yaml.Loader
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                                 + "".join(chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+                                 + "".join(chr(plane | 0xFFFE) + chr(plane | 0xFFFF)
+                                           for plane in range(0, 0x110000, 0x10000))
                                  + "]")
 """Characters no content value may hold: control characters other than tab and line feed, lone surrogates
 and non-characters. YAML refuses them written raw in the file; this refuses them written as escapes in a
