@@ -1,4 +1,6 @@
-"""The one HTML escaper for values that we hand to Sphinx and its theme rather than to our own templates.
+"""The one HTML escaper for text our Python code puts into HTML: the values handed to Sphinx and its theme,
+the question bank's texts (``questionbank``) and the manuals' fragments of trainer text (``mdhtml``). Our
+Jinja templates of HTML use Jinja's autoescape instead; nothing else writes HTML from data.
 
 Sphinx's templates (Furo's included) run without autoescape: Furo prints ``html_title`` (as ``docstitle``)
 raw in the brand block of every page and in the sidebar, and ``theme_announcement`` raw above every page.
@@ -10,12 +12,13 @@ unescapes first) nothing is escaped twice.
 
 from __future__ import annotations
 
-from markupsafe import escape
+import html
 
 
-def html_text(value: str) -> str:
-    """Text as HTML: ``& < > " '`` become character references."""
-    return str(escape(value))
+def html_text(value: str, *, quote: bool = True) -> str:
+    """Text as HTML: ``& < >`` become character references, and ``" '`` too unless ``quote`` is false
+    (text that never goes into an attribute)."""
+    return html.escape(str(value), quote=quote)
 
 
 def html_values(value):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import re
-from html import escape
 
 from docutils.utils.smartquotes import smartchars
 from markdown_it import MarkdownIt
@@ -28,6 +27,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from .content_lint import DIRECTIVES, MYST_EXTENSIONS
+from .htmltext import html_text as escape
 
 
 class PrintRenderer(RendererHTML):

@@ -10,8 +10,7 @@ every Moodle version imports the same way. Whitespace is normalised: a question 
 
 from __future__ import annotations
 
-import html
-
+from .htmltext import html_text
 from .resolve import Pack, ResolvedModule, ResolvedSession
 from .xmlout import El, el, to_bytes
 
@@ -41,7 +40,7 @@ def category(pack: Pack, rmod: ResolvedModule) -> str:
 
 
 def as_html(text: str) -> str:
-    return html.escape(" ".join(text.split()), quote=False)
+    return html_text(" ".join(text.split()), quote=False)
 
 
 def gift_escape(text: str) -> str:
