@@ -459,6 +459,8 @@ NOT_SHOWN = {
     ("Instrument", "summary"): "kept for maintainers and the schema's readers; no page prints it",
     ("Ratification", "note"): "how a fact was read: for maintainers, never printed",
     ("Region", "title"): "a region is used in `when:`; no page names it",
+    ("Ratification", "as_of"): "read as a date (context.as_of_phrase); a text that is none is never printed",
+    ("CountryFact", "as_of"): "read as a date (context.as_of_phrase); a text that is none is never printed",
 }
 """Fields no output shows. The test checks that their markers indeed appear nowhere, so an entry that
 starts being shown must be taken out of this list (and is then scanned like the others)."""
