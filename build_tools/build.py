@@ -221,6 +221,9 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             promote(staging, final)
         except BaseException:
             discard(staging)
+            if (work / _SITE_UNFINISHED).exists():  # Sphinx stopped half-way: drop its state and temporary files
+                shutil.rmtree(work / "site", ignore_errors=True)
+                shutil.rmtree(work / "doctrees", ignore_errors=True)
             raise
     return PackBuild(key, final, digest, len(pages), len(changed),
                      time.perf_counter() - started, {n: final / p.relative_to(staging) for n, p in files.items()})

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -21,6 +22,12 @@ Typical use:
 
 Run `coursepack COMMAND --help` for the options of one command.
 """
+
+
+def _epilog() -> str:
+    from .errors import EXIT_CODES
+
+    return EPILOG + "\nExit codes:\n" + "".join(f"  {code:<4} {meaning}\n" for code, meaning in EXIT_CODES.items())
 
 
 def find_root(start: Path) -> Path:
@@ -63,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="coursepack",
         description="Build tailored ILO training course packs (site, PDF manuals, e-campus packages) "
                     "from YAML modules and courses.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"coursepack {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -239,13 +246,20 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `coursepack list | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # a bug in coursepack, not in the content: say so in one line
+    except Exception as exc:
         if os.environ.get("COURSEPACK_DEBUG"):
             raise
+        from .errors import EXIT_SOFTWARE, environment_failure
+
+        failure = environment_failure(exc)
+        if failure is not None:  # the disk, the permissions, a library: the user can fix it
+            print(failure.format(), file=sys.stderr)
+            return failure.exit_code
+        # a bug in coursepack, not in the content: say so in one line
         print(f"coursepack: internal error: {type(exc).__name__}: {exc}\n"
               f"  this is a bug in coursepack, not in your content; run again with COURSEPACK_DEBUG=1 "
               f"for the full traceback and report it", file=sys.stderr)
-        return 70
+        return EXIT_SOFTWARE
 
 
 def cmd_check(args, root: Path) -> int:
@@ -378,7 +392,7 @@ def cmd_build(args, root: Path) -> int:
                 _print_built(args, pack_id, files, digest, skipped=True, seconds=0.0)
             return 0
 
-    from .build import build_pack, is_up_to_date
+    from .build import build_pack
     from .catalogue import load_repo
     from .errors import ProblemsFound
     from .validate import validate
@@ -392,19 +406,20 @@ def cmd_build(args, root: Path) -> int:
     formats = _formats(args.format, "build")
     if formats is False:
         return 2
-    # Validation covers the courses built and their modules; skip it when every pack asked for is up to
-    # date (a no-op build).
-    if args.force or not all(is_up_to_date(repo, key, out, formats) for key in keys):
-        problems = validate(repo, {key.course for key in keys})
-        if problems.errors:
-            return _report_content_errors(problems)
+    # Validation covers the courses built and their modules, and comes first: telling whether a pack is
+    # up to date resolves it and reads its files, which needs every reference to resolve and every path
+    # to stay inside the repository.
+    problems = validate(repo, {key.course for key in keys})
+    if problems.errors:
+        return _report_content_errors(problems)
     failed, built = 0, []
     for key in keys:
         if not args.quiet:
             print(f"building {key.id}")
         try:
-            result = build_pack(repo, key, out, formats=formats, force=args.force,
-                                log=(lambda s: None) if args.quiet else print)
+            with _naming(out):
+                result = build_pack(repo, key, out, formats=formats, force=args.force,
+                                    log=(lambda s: None) if args.quiet else print)
         except ProblemsFound as exc:
             failed += 1
             for problem in exc.problems:
@@ -417,6 +432,17 @@ def cmd_build(args, root: Path) -> int:
     if not failed and len(built) == len(keys):  # a pack with nothing to build says so every time
         unchanged.remember(out, fingerprint, built)
     return 1 if failed else 0
+
+
+@contextmanager
+def _naming(out: Path):
+    """An OSError that names no file (a write that failed on a full disk) names the output folder."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and exc.errno is not None:
+            exc.filename = str(out)
+        raise
 
 
 def _print_built(args, pack_id: str | None, files: dict, digest: str, skipped: bool, seconds: float) -> None:

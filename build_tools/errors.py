@@ -7,6 +7,9 @@ first one, so a trainer fixes ten mistakes in one round. The command line prints
 from __future__ import annotations
 
 import difflib
+import errno
+import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -103,3 +106,105 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return str(path.resolve().relative_to((root or Path.cwd()).resolve()))
     except ValueError:
         return str(path)
+
+
+# --------------------------------------------------------------------------- failures of the environment
+
+EXIT_CONTENT = 1
+"""The content has errors (``check``) or a pack could not be built from it."""
+EXIT_USAGE = 2
+"""The command line is wrong."""
+EXIT_UNAVAILABLE = 69
+"""A system library (Pango, GObject…) or a font the manuals need is missing (sysexits EX_UNAVAILABLE)."""
+EXIT_SOFTWARE = 70
+"""A bug in coursepack (sysexits EX_SOFTWARE)."""
+EXIT_IOERR = 74
+"""The disk is full, or reading or writing failed (sysexits EX_IOERR)."""
+EXIT_NOPERM = 77
+"""A file or folder may not be written (permission, read-only file system) (sysexits EX_NOPERM)."""
+
+EXIT_CODES = {
+    0: "success", EXIT_CONTENT: "errors in the content, or a pack failed to build (see the messages)",
+    EXIT_USAGE: "wrong command line", EXIT_UNAVAILABLE: "a system library or a font is missing",
+    EXIT_SOFTWARE: "internal error: a bug in coursepack", EXIT_IOERR: "disk full or input/output error",
+    EXIT_NOPERM: "permission denied or read-only file system", 130: "interrupted (Ctrl-C)",
+}
+"""Every exit code of ``coursepack``, as ``coursepack --help`` lists them."""
+
+
+class EnvironmentFailure(Exception):
+    """Something outside the content and the code stops the build: the disk, the permissions, the system's
+    libraries or fonts. Says what is wrong, where, and how to fix it; the command exits ``exit_code``."""
+
+    def __init__(self, what: str, path: str | None, message: str, hint: str, exit_code: int):
+        self.what, self.path, self.message, self.hint, self.exit_code = what, path, message, hint, exit_code
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"coursepack: {self.what}: {where}{self.message}\n  hint: {self.hint}"
+
+
+_ERRNO_IN_TEXT = re.compile(r"\[Errno (\d+)\] ([^:'\"]+)")
+
+
+def environment_failure(exc: BaseException) -> EnvironmentFailure | None:
+    """The environment failure ``exc`` stands for, or None when it is not one (then it is a bug).
+
+    Disk full, quota, permission, read-only file system and I/O errors (``OSError`` with that errno,
+    ``shutil.Error`` whose first failure names one), and a system library that cannot be loaded (what
+    cffi raises when WeasyPrint cannot find Pango)."""
+    if isinstance(exc, EnvironmentFailure):
+        return exc
+    if not isinstance(exc, OSError):
+        return None
+    number, reason, path = exc.errno, exc.strerror, exc.filename
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        source, target, text = (list(exc.args[0][0]) + ["", "", ""])[:3]
+        found = _ERRNO_IN_TEXT.search(str(text))
+        if found:
+            number, reason, path = int(found.group(1)), found.group(2).strip(), target
+    if exc.filename2 is not None and number in _DISK | _PERMISSION:
+        path = exc.filename2  # a copy or rename: the target is what could not be written
+    path = str(path) if path is not None else None
+    if number in _DISK:
+        return EnvironmentFailure(
+            "disk full", path, reason or "no space left on device",
+            "free some space on the disk that holds this path (or build into another folder with --output), "
+            "then run the same command again; the previous output is unchanged", EXIT_IOERR)
+    if number in _PERMISSION:
+        return EnvironmentFailure(
+            "cannot write", path, reason or "permission denied",
+            "make the folder writable for this user (or, for a read-only file system, choose another output "
+            "folder with --output), then run the same command again", EXIT_NOPERM)
+    if number == errno.EIO:
+        return EnvironmentFailure("input/output error", path, reason or "input/output error",
+                                  "the disk reported an error: check it, or build into another folder with --output",
+                                  EXIT_IOERR)
+    library = _LIBRARY.search(str(exc))
+    if number is None and library:
+        return EnvironmentFailure(
+            "missing system library", library.group(1), "cannot be loaded: WeasyPrint, which lays out the PDF "
+            "manuals, needs it (Pango, GObject, HarfBuzz, Fontconfig)",
+            "install Pango, e.g. `apt-get install libpango-1.0-0 libpangoft2-1.0-0` on Debian or Ubuntu "
+            "(see https://doc.courtbouillon.org/weasyprint/stable/first_steps.html); the site builds without it "
+            "with --format html", EXIT_UNAVAILABLE)
+    return None
+
+
+_DISK = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_PERMISSION = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_LIBRARY = re.compile(r"cannot load library '([^']+)'")
+
+
+def write_file(path: Path, data: bytes | memoryview) -> None:
+    """Write ``data`` to ``path`` (its folder made if needed); an ``OSError`` names the path even when the
+    system call that failed (a write, a close) does not."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise

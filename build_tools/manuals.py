@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -31,8 +33,8 @@ from . import printcache
 from .bidi import language_to_mark, mark_latin_blocks
 from .catalogue import Repo
 from .context import as_of_phrase, ratification_phrase
-from .digest import pack_digest
-from .errors import Location, Problem, ProblemsFound
+from .digest import pack_digest, pack_inputs
+from .errors import EXIT_UNAVAILABLE, EnvironmentFailure, Location, Problem, ProblemsFound
 from .labels import Labels, LocaleFormat, load_labels
 from .localize import resolve_pack
 from .mdhtml import myst_to_html
@@ -76,6 +78,12 @@ def _fetcher_class():
     return RootedFetcher, FatalURLFetchingError
 
 
+WARNING_LOGGERS = ("weasyprint", "fontTools", "pydyf")
+"""The libraries that lay out and write a PDF; any warning they log fails the build (see ``docs/security.md``)."""
+_NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.+)" \(U\+([0-9A-F]+)\)$',
+                     re.DOTALL)
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -83,6 +91,64 @@ class _Collect(logging.Handler):
 
     def emit(self, record):
         self.messages.append(record.getMessage())
+
+
+@contextmanager
+def failing_on_warnings(folder: Path, source: Path):
+    """Raise ProblemsFound, after the block, for every warning the PDF libraries logged during it: laying
+    out and writing both (WeasyPrint draws the text, and finds a missing glyph, only when it writes the PDF)."""
+    collector = _Collect()
+    loggers = [logging.getLogger(name) for name in WARNING_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(collector)
+        if logger.getEffectiveLevel() > logging.WARNING:  # a warning silenced elsewhere still fails the build
+            logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.removeHandler(collector)
+            logger.setLevel(level)
+    if collector.messages:
+        raise ProblemsFound([_warning_problem(folder, source, m) for m in dict.fromkeys(collector.messages)])
+
+
+def _warning_problem(folder: Path, source: Path, message: str) -> Problem:
+    missing = _NOTDEF.match(message)
+    if missing is None:
+        return Problem(Location(str(source)), "print", message,
+                       "the print templates or an image produced something WeasyPrint rejects")
+    char, code = missing.group(1), missing.group(2)
+    html = source.read_text(encoding="utf-8") if source.is_file() else ""
+    before = html[:max(0, html.find(char))]
+    where = Location(str(source), before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+    return Problem(where, "missing-glyph", f"no installed font has the character {char!r} (U+{code}); the manual "
+                   f"would show an empty box instead", f"install a font that has it: the manuals ask for "
+                   f"{_families(folder)}, e.g. `apt-get install fonts-noto-core fonts-dejavu-core`; or remove the "
+                   f"character from the text")
+
+
+def _families(folder: Path) -> str:
+    """The font families the manual's stylesheet asks for, as written in its first ``font-family``."""
+    try:
+        css = (folder / "piece.css").read_text(encoding="utf-8")
+    except OSError:
+        return "the fonts of templates/print/manual.css.j2"
+    found = re.search(r"font-family:\s*([^;}]+)", css)
+    return found.group(1).strip() if found else "the fonts of templates/print/manual.css.j2"
+
+
+class _Document:
+    """A laid-out WeasyPrint document whose ``write_pdf`` fails on warnings, as its layout did."""
+
+    def __init__(self, document, folder: Path, source: Path):
+        self._document, self._folder, self._source = document, folder, source
+        self.pages = document.pages
+
+    def write_pdf(self, target=None, **options):
+        with failing_on_warnings(self._folder, self._source):
+            return self._document.write_pdf(target, **options)
 
 
 @functools.lru_cache(maxsize=8)
@@ -196,7 +262,8 @@ def _dates(pack: Pack, fmt: LocaleFormat) -> str | None:
 
 
 def lay_out(folder: Path, source: Path, stylesheet: str | None = None, parsed: dict | None = None):
-    """Lay out the HTML file ``source`` of ``folder``; raise ProblemsFound on any refusal or warning.
+    """Lay out the HTML file ``source`` of ``folder``; raise ProblemsFound on any refusal or warning, and
+    so does the ``write_pdf`` of the document it returns.
 
     ``stylesheet`` names a CSS file of ``folder`` applied as the document's own, parsed once per ``parsed``
     dict (the pieces of a manual share one stylesheet; parsing it for each would cost more than a small piece)."""
@@ -204,30 +271,22 @@ def lay_out(folder: Path, source: Path, stylesheet: str | None = None, parsed: d
 
     fetcher_class, fatal = _fetcher_class()
     fetcher = fetcher_class(folder)
-    collector = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
     try:
-        sheets = None
-        if stylesheet:
-            parsed = {} if parsed is None else parsed
-            if stylesheet not in parsed:
-                parsed[stylesheet] = CSS(filename=str(folder / stylesheet), base_url=str(folder) + "/",
-                                         url_fetcher=fetcher)
-            sheets = [parsed[stylesheet]]
-        document = HTML(filename=str(source), base_url=str(folder) + "/", url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=_font_config(), pdf_variant=PDF_VARIANT)
+        with failing_on_warnings(folder, source):
+            sheets = None
+            if stylesheet:
+                parsed = {} if parsed is None else parsed
+                if stylesheet not in parsed:
+                    parsed[stylesheet] = CSS(filename=str(folder / stylesheet), base_url=str(folder) + "/",
+                                             url_fetcher=fetcher)
+                sheets = [parsed[stylesheet]]
+            document = HTML(filename=str(source), base_url=str(folder) + "/", url_fetcher=fetcher).render(
+                stylesheets=sheets, font_config=_font_config(), pdf_variant=PDF_VARIANT)
     except fatal as exc:
         raise ProblemsFound([Problem(Location("(manual)"), "print-fetch", str(exc),
                                      "images must come from modules/assets/; nothing may be loaded from "
                                      "elsewhere on the disk or from the network")]) from None
-    finally:
-        logger.removeHandler(collector)
-    if collector.messages:
-        raise ProblemsFound([Problem(Location("(manual)"), "print", m,
-                                     "the print templates or an image produced something WeasyPrint rejects")
-                             for m in collector.messages])
-    return document
+    return _Document(document, folder, source)
 
 
 @functools.cache
@@ -258,6 +317,36 @@ def print_pack(repo: Repo, pack: Pack, out: Path, work: Path, cache: Path) -> di
     participant pack's digest, so the two editions lay it out once between them, and so are the
     handouts, made when a participant pack first needs them; laid-out pieces are kept in
     ``cache/pieces`` (see :mod:`build_tools.pieces`)."""
+    try:
+        return _print_pack(repo, pack, out, work, cache)
+    except ProblemsFound as exc:
+        missing = [p for p in exc.problems if p.code == "missing-glyph"]
+        if missing:
+            raise _missing_font(repo, pack, missing) from None
+        raise
+
+
+def _missing_font(repo: Repo, pack: Pack, missing: list[Problem]) -> EnvironmentFailure:
+    """A character no installed font has, located where the content writes it (else in the manual's HTML)."""
+    chars = [chr(int(p.message.split("(U+")[1].split(")")[0], 16)) for p in missing]
+    where = str(missing[0].location)
+    for path in pack_inputs(repo, pack):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        at = text.find(chars[0])
+        if at >= 0:
+            line = text.count("\n", 0, at) + 1
+            where = f"{path.relative_to(repo.root).as_posix()}:{line}:{at - text.rfind(chr(10), 0, at)}"
+            break
+    listed = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in chars)
+    return EnvironmentFailure("missing font", where, f"no installed font has the character(s) {listed}",
+                              missing[0].hint, EXIT_UNAVAILABLE)
+
+
+def _print_pack(repo: Repo, pack: Pack, out: Path, work: Path, cache: Path) -> dict[str, Path]:
+    printcache.sweep(cache)
     labels = load_labels(repo.root / "templates", pack.language)
     participant = pack if not pack.facilitator else resolve_pack(repo, replace(pack.key, edition="participant"))
     participant_digest = pack_digest(repo, participant)

@@ -25,11 +25,14 @@ is cut from the same HTML document and has the same ``<head>``.
 
 from __future__ import annotations
 
+import io
 import re
 from contextlib import ExitStack
 from pathlib import Path
 
 ANCHOR_SCHEME = "coursepack-anchor:"
+from .errors import write_file
+
 _MARKED = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+\d+\s*>>\s*BDC")
 
 
@@ -102,8 +105,12 @@ def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[
                 [x for name in sorted(dests) for x in (String(name), dests[name])]))))
         with out.open_outline() as tree:
             tree.root.extend(_nest(bookmarks))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        # qpdf writes to memory, and Python writes the file: a write that fails (a full disk) then raises
+        # OSError here, where qpdf writing to the file itself would abort the whole process (a C++
+        # exception thrown while closing the file ends in std::terminate).
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        write_file(target, buffer.getbuffer())
     finally:
         for piece in opened:
             piece.close()

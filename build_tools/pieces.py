@@ -37,6 +37,7 @@ from html import unescape
 from pathlib import Path
 
 from .clean import touch
+from .errors import write_file
 from .pdfjoin import ANCHOR_SCHEME, join
 from .publish import locked, replacing
 
@@ -249,9 +250,11 @@ def _lay_out(folder: Path, name: str, html: str, stylesheet: str, key: str, pdf:
             anchors.setdefault(anchor, number)
     levels = [level for page in document.pages for level, *_ in page.bookmarks]
     # Compressed here, once: joining copies compressed streams as they are, for the manual and each handout.
+    # Written to memory first, so that a failed write (a full disk) raises OSError naming the file.
+    data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=key.encode("ascii"))
     with replacing(pdf) as tmp:  # the PDF first, then the record that says it is there
-        document.write_pdf(str(tmp), pdf_variant=PDF_VARIANT, pdf_identifier=key.encode("ascii"))
+        write_file(tmp, data)
     record = {"piece": name, "pages": len(document.pages), "anchors": anchors, "levels": levels}
     with replacing(meta) as tmp:
-        tmp.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+        write_file(tmp, json.dumps(record, sort_keys=True).encode("utf-8"))
     return LaidOut(pdf, len(document.pages), anchors, levels)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .clean import touch
+from .errors import write_file
+from .publish import _alive
 
 
 @dataclass
@@ -44,7 +46,7 @@ def store(cache: Path, digest: str, pages: dict[str, int]):
     tmp.mkdir(parents=True)
     try:
         yield tmp
-        (tmp / "pages.json").write_text(json.dumps(pages, sort_keys=True), encoding="utf-8")
+        write_file(tmp / "pages.json", json.dumps(pages, sort_keys=True).encode("utf-8"))
         try:
             os.rename(tmp, cache / digest)
         except OSError:  # another worker published the same entry first: same bytes, keep theirs
@@ -59,4 +61,18 @@ def copy(source: Path, target: Path) -> None:
     try:
         os.link(source, target)  # the same bytes, no copy, when the cache is on the same file system
     except OSError:
-        shutil.copyfile(source, target)
+        write_file(target, source.read_bytes())
+
+
+def sweep(cache: Path) -> list[Path]:
+    """Remove what builds that were killed (their process is gone) left half-written in the cache: entry
+    folders ``.tmp-<digest>-<pid>`` and files ``.<name>.<pid>.tmp``. Run before each print stage; return
+    what was removed."""
+    removed = []
+    candidates = [*cache.glob(".tmp-*-*"), *cache.glob("pieces/.*.tmp"), *cache.glob("*/handouts/.*.tmp")]
+    for path in candidates:
+        pid = path.name.removesuffix(".tmp").rsplit("-" if path.is_dir() else ".", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

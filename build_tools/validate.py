@@ -9,12 +9,15 @@ what is allowed (:mod:`build_tools.content_lint`).
 from __future__ import annotations
 
 import itertools
+import os
+import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePosixPath
 
 from . import model as m
 from .catalogue import Repo, Source
-from .content_lint import lint_module
-from .errors import Problems, did_you_mean
+from .content_lint import ASSETS, lint_module
+from .errors import Location, Problems, did_you_mean
 from .timetable import place, to_minutes
 
 
@@ -40,7 +43,87 @@ def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
             _check_course(course, repo.source("course", cid), repo)
     for code, country in cat.countries.items():
         _check_country(country, repo.source("country", code), repo)
+    _check_outside_links(repo, used)
     return problems
+
+
+# --------------------------------------------------------------------------- files outside the repository
+
+READ_BY_BUILDS = ("conf.py", "modules", "curriculum", "templates")
+"""What a build reads from the repository, below its root: every file in these folders may be read (the
+digest reads every asset and template), and images are copied from ``modules/assets/``."""
+_IMAGE = re.compile(r"!\[[^\]]*\]\(" + ASSETS + r"/([^)\s]+)")
+
+
+def _check_outside_links(repo: Repo, modules: set[str]) -> None:
+    """A symbolic link that leads outside the repository is refused wherever a build could follow it:
+    at the link itself (a folder a build reads, or any file or folder in it), and at each line of
+    trainer text whose image goes through it. Checked before any build reads or copies a file."""
+    root = repo.root.resolve()
+    for link, target in _links_outside(root):
+        repo.problems.add(Location(link), "outside-repository",
+                          f"{link} is a symbolic link to {target}, outside the repository",
+                          _OUTSIDE_HINT)
+    for mid in sorted(modules):
+        src = repo.source("module", mid)
+        for data_path, text in _trainer_texts(repo.catalogue.modules[mid]):
+            for match in _IMAGE.finditer(text):
+                escape = _first_link_outside(root, ("modules", ASSETS, *PurePosixPath(match.group(1)).parts))
+                if escape is not None:
+                    link, target = escape
+                    repo.problems.add(src.text_line(data_path, text[:match.start()].count("\n")),
+                                      "outside-repository", f"the image assets/{match.group(1)} leads outside the "
+                                      f"repository: {link} is a symbolic link to {target}", _OUTSIDE_HINT)
+
+
+_OUTSIDE_HINT = ("a build reads nothing from outside the repository: replace the link by a copy of the files "
+                 "it points to, inside the repository")
+
+
+def _trainer_texts(module: m.Module) -> Iterator[tuple[tuple, str]]:
+    for si, session in enumerate(module.sessions):
+        yield ("sessions", si, "body"), session.body
+        if session.facilitator_notes:
+            yield ("sessions", si, "facilitator_notes"), session.facilitator_notes
+        for vi, variant in enumerate(session.variants):
+            yield ("sessions", si, "variants", vi, "body"), variant.body
+        for ai, activity in enumerate(session.activities):
+            yield ("sessions", si, "activities", ai, "instructions"), activity.instructions
+
+
+def _first_link_outside(root: Path, parts: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first symbolic link on the way from ``root`` through ``parts`` that leads outside ``root``
+    (relative path, target), or None. Each component is looked at, not only where the whole path ends."""
+    for i in range(1, len(parts) + 1):
+        path = root.joinpath(*parts[:i])
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(root):
+                return "/".join(parts[:i]), str(target)
+        elif not path.exists():
+            return None
+    return None
+
+
+def _links_outside(root: Path) -> Iterator[tuple[str, str]]:
+    """Every symbolic link under what builds read that leads outside ``root``: (relative path, target).
+    Links that stay inside are followed (once each), so a link inside a linked folder is seen too."""
+    seen: set[Path] = set()
+    stack = [(name, root / name) for name in READ_BY_BUILDS]
+    while stack:
+        rel, path = stack.pop()
+        real = Path(os.path.realpath(path))
+        if path.is_symlink() and not real.is_relative_to(root):
+            yield rel, str(real)
+            continue
+        if real in seen or not real.is_dir():
+            continue
+        seen.add(real)
+        try:
+            children = sorted(os.listdir(real))
+        except OSError:
+            continue
+        stack.extend((f"{rel}/{name}", real / name) for name in reversed(children))
 
 
 def _known(repo: Repo, src: Source, path: tuple, value: str, known, what: str, hint_more: str) -> bool:
