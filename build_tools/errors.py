@@ -125,7 +125,7 @@ EXIT_NOPERM = 77
 
 EXIT_CODES = {
     0: "success", EXIT_CONTENT: "errors in the content, or a pack failed to build (see the messages)",
-    EXIT_USAGE: "wrong command line", EXIT_UNAVAILABLE: "a system library or a font is missing",
+    EXIT_USAGE: "wrong command line", EXIT_UNAVAILABLE: "a system library or a font the manuals need is missing",
     EXIT_SOFTWARE: "internal error: a bug in coursepack", EXIT_IOERR: "disk full or input/output error",
     EXIT_NOPERM: "permission denied or read-only file system", 130: "interrupted (Ctrl-C)",
 }
