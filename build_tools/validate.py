@@ -43,7 +43,7 @@ def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
             _check_course(course, repo.source("course", cid), repo)
     for code, country in cat.countries.items():
         _check_country(country, repo.source("country", code), repo)
-    _check_outside_links(repo, used)
+    _check_outside_links(repo, used & set(cat.modules))
     return problems
 
 
