@@ -540,10 +540,12 @@ def cmd_export(args, root: Path) -> int:
     try:
         pack = resolve_pack(repo, key)
         site_needed = any(f != "questions" for f in formats)
-        build = build_pack(repo, key, root / "_build", formats=("html",)) if site_needed else None
-        for fmt in formats:
-            path = export_pack(repo, pack, build.output / "site" if build else Path(), out, fmt)
-            print(f"{fmt}: {path}")
+        with _naming(root / "_build"):
+            build = build_pack(repo, key, root / "_build", formats=("html",)) if site_needed else None
+        with _naming(out):
+            for fmt in formats:
+                path = export_pack(repo, pack, build.output / "site" if build else Path(), out, fmt)
+                print(f"{fmt}: {path}")
     except PackError as exc:
         print(f"coursepack export: {exc}", file=sys.stderr)
         return 2
