@@ -72,7 +72,7 @@ def _repo(root: str):
 def run_job(job: Job) -> JobResult:
     """Build one pack (or find it up to date). Never raises for a content problem: it is in the result."""
     from .build import build_pack
-    from .errors import ProblemsFound
+    from .errors import ProblemsFound, environment_failure
     from .resolve import PackError
 
     started = time.perf_counter()
@@ -90,8 +90,9 @@ def run_job(job: Job) -> JobResult:
         problems = [p.format() for p in exc.problems]
     except PackError as exc:
         problems = [str(exc)]
-    except Exception as exc:  # a bug, not content: report it with the pack rather than stop the matrix
-        problems = [f"internal error: {type(exc).__name__}: {exc}"]
+    except Exception as exc:  # the disk, a library… or a bug: report it with the pack rather than stop the matrix
+        failure = environment_failure(exc)
+        problems = [failure.format()] if failure else [f"internal error: {type(exc).__name__}: {exc}"]
     seconds = time.perf_counter() - started
     if problems is not None:
         result = JobResult(job.pack_id, "failed", problems=problems, seconds=seconds)
