@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -319,8 +320,11 @@ def print_pack(repo: Repo, pack: Pack, out: Path, work: Path, cache: Path) -> di
     ``cache/pieces`` (see :mod:`build_tools.pieces`)."""
     try:
         return _print_pack(repo, pack, out, work, cache)
-    except ProblemsFound as exc:
-        missing = [p for p in exc.problems if p.code == "missing-glyph"]
+    except BaseException as exc:
+        # A failed build leaves no copy of the manuals' HTML and images behind (a successful one leaves
+        # them for whoever wants to lay out manual.html in one go; each build writes them afresh).
+        shutil.rmtree(work, ignore_errors=True)
+        missing = [p for p in exc.problems if p.code == "missing-glyph"] if isinstance(exc, ProblemsFound) else []
         if missing:
             raise _missing_font(repo, pack, missing) from None
         raise

@@ -158,6 +158,7 @@ def test_a_character_no_font_has_fails_the_build_at_its_line(minimal_root, capsy
            f"'\U00017001' (U+17001)" in err
     assert "hint: install a font that has it" in err
     assert not (out / PACK).exists() and _temporaries(out) == []
+    assert not (out / ".work" / PACK / "print").exists()  # no copy of the manual's HTML and images is left
 
 
 @pytest.mark.parametrize("logger", ["weasyprint", "fontTools", "pydyf"])
