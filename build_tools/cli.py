@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -394,7 +393,7 @@ def cmd_build(args, root: Path) -> int:
 
     from .build import build_pack
     from .catalogue import load_repo
-    from .errors import ProblemsFound
+    from .errors import ProblemsFound, naming
     from .validate import validate
 
     repo = load_repo(root)
@@ -417,7 +416,7 @@ def cmd_build(args, root: Path) -> int:
         if not args.quiet:
             print(f"building {key.id}")
         try:
-            with _naming(out):
+            with naming(out):
                 result = build_pack(repo, key, out, formats=formats, force=args.force,
                                     log=(lambda s: None) if args.quiet else print)
         except ProblemsFound as exc:
@@ -432,17 +431,6 @@ def cmd_build(args, root: Path) -> int:
     if not failed and len(built) == len(keys):  # a pack with nothing to build says so every time
         unchanged.remember(out, fingerprint, built)
     return 1 if failed else 0
-
-
-@contextmanager
-def _naming(out: Path):
-    """An OSError that names no file (a write that failed on a full disk) names the output folder."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.filename is None and exc.errno is not None:
-            exc.filename = str(out)
-        raise
 
 
 def _print_built(args, pack_id: str | None, files: dict, digest: str, skipped: bool, seconds: float) -> None:
@@ -508,7 +496,7 @@ def _formats(text: str | None, command: str):
 
 def cmd_export(args, root: Path) -> int:
     from .build import build_pack
-    from .errors import ProblemsFound
+    from .errors import ProblemsFound, naming
     from .export import EXPORT_FORMATS, export_pack
     from .localize import resolve_pack
     from .packs import PackKey
@@ -540,9 +528,9 @@ def cmd_export(args, root: Path) -> int:
     try:
         pack = resolve_pack(repo, key)
         site_needed = any(f != "questions" for f in formats)
-        with _naming(root / "_build"):
+        with naming(root / "_build"):
             build = build_pack(repo, key, root / "_build", formats=("html",)) if site_needed else None
-        with _naming(out):
+        with naming(out):
             for fmt in formats:
                 path = export_pack(repo, pack, build.output / "site" if build else Path(), out, fmt)
                 print(f"{fmt}: {path}")

@@ -10,6 +10,7 @@ import difflib
 import errno
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -207,4 +208,15 @@ def write_file(path: Path, data: bytes | memoryview) -> None:
     except OSError as exc:
         if exc.filename is None:
             exc.filename = str(path)
+        raise
+
+
+@contextmanager
+def naming(folder: Path):
+    """An OSError that names no file (a write that failed on a full disk) names ``folder``, the output."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and exc.errno is not None:
+            exc.filename = str(folder)
         raise

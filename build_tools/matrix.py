@@ -72,14 +72,14 @@ def _repo(root: str):
 def run_job(job: Job) -> JobResult:
     """Build one pack (or find it up to date). Never raises for a content problem: it is in the result."""
     from .build import build_pack
-    from .errors import ProblemsFound, environment_failure
+    from .errors import ProblemsFound, environment_failure, naming
     from .resolve import PackError
 
     started = time.perf_counter()
     key = PackKey.parse(job.pack_id)
     built, problems = None, None
     try:
-        with time_limit(job.timeout):
+        with time_limit(job.timeout), naming(Path(job.out)):
             built = build_pack(_repo(job.root), key, Path(job.out), formats=job.formats, force=job.force)
     except PackTimeout:
         if built is None:  # (the limit may also run out just after the pack was built)

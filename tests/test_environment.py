@@ -207,3 +207,14 @@ def test_exit_codes_are_documented():
     for number, meaning in EXIT_CODES.items():
         assert f"  {number:<4} {meaning}" in out
         assert f"| {number} |" in readme
+
+
+def test_a_matrix_reports_a_full_disk_with_its_pack(minimal_root, small_disk):
+    """A matrix worker reports the pack failed with the same message as `build`, not as an internal error."""
+    from build_tools import matrix
+
+    out = small_disk / "out"
+    _fill(small_disk, 0)
+    result = matrix.run_job(matrix.Job(PACK, str(minimal_root), str(out), ("html",)))
+    assert result.status == "failed"
+    assert result.problems[0].startswith(f"coursepack: disk full: {out}"), result.problems
