@@ -39,6 +39,7 @@ from .render import render_pack, write_tree
 from .resolve import Pack
 from .siteseed import seed
 from .sitebuild import build_site, set_direction
+from .validate import refuse_links_outside
 
 
 @dataclass
@@ -171,6 +172,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             return PackBuild(key, final, digest, 0, 0, time.perf_counter() - started, existing, skipped=True)
         kept = _outputs_to_keep(final, digest, formats)
         pages, assets = render_pack(repo, pack, digest)
+        refuse_links_outside(repo.root, assets)  # as `check` does: nothing from outside is copied
         if "html" in formats and not (work / "doctrees" / "environment.pickle").exists():
             seeded = seed(out / ".work", key, pages, _SITE_UNFINISHED)
             if seeded:

@@ -43,6 +43,7 @@ from .pieces import PDF_VARIANT, Manual, lay_out_manual
 from .publish import replacing
 from .render import TrainerText, write_tree
 from .resolve import Pack
+from .validate import refuse_links_outside
 
 
 @dataclass
@@ -233,6 +234,7 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
     marked = language_to_mark(pack)
     if marked:
         html = mark_latin_blocks(html, marked)
+    refuse_links_outside(repo.root, text.assets)  # as `check` does: nothing from outside is copied
     return Source(html, css, text.assets,
                   lambda sheets: footer.render(language=pack.language, direction=context["direction"],
                                                title=doc_kind, sheets=sheets),

@@ -76,6 +76,21 @@ def _check_outside_links(repo: Repo, modules: set[str]) -> None:
                                       f"repository: {link} is a symbolic link to {target}", _OUTSIDE_HINT)
 
 
+def refuse_links_outside(root: Path, assets: Iterable[str]) -> None:
+    """Raise ProblemsFound if an asset about to be copied into a pack (``assets/…``, under ``modules/``)
+    goes through a symbolic link out of the repository: the same rule as ``check``, again at the copy,
+    for builds that were not validated in the same process (matrix workers)."""
+    root = root.resolve()
+    found = Problems()
+    for name in sorted(assets):
+        escape = _first_link_outside(root, ("modules", *PurePosixPath(name).parts))
+        if escape is not None:
+            found.add(Location(f"modules/{name}"), "outside-repository",
+                      f"the image {name} leads outside the repository: {escape[0]} is a symbolic link to "
+                      f"{escape[1]}", _OUTSIDE_HINT)
+    found.raise_if_errors()
+
+
 _OUTSIDE_HINT = ("a build reads nothing from outside the repository: replace the link by a copy of the files "
                  "it points to, inside the repository")
 

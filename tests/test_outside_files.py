@@ -84,3 +84,26 @@ def test_a_link_out_of_the_repository_is_refused_and_nothing_of_it_is_published(
     assert code == 1 and "error[outside-repository]" in err
     assert SECRET not in _everything_under(out)  # work folders and caches included
     assert _everything_under(out / PACK) == before
+
+
+@pytest.mark.parametrize("kind", sorted(LINKS))
+def test_a_build_that_was_not_validated_copies_nothing_from_outside(minimal_root, tmp_path, kind):
+    """Matrix workers build without validating again: the copy of each image is checked the same way."""
+    from build_tools.build import build_pack
+    from build_tools.catalogue import load_repo
+    from build_tools.errors import ProblemsFound
+    from build_tools.packs import PackKey
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n" + SECRET)
+    name, _ = LINKS[kind](minimal_root, outside)
+    module = minimal_root / "modules" / "intro.yml"
+    anchor = "suppliers in {{ country.name }}.\n"
+    module.write_text(module.read_text().replace(anchor, anchor + f"\n      ![a secret](assets/{name})\n"))
+    out = minimal_root / "_build"
+
+    with pytest.raises(ProblemsFound) as failure:
+        build_pack(load_repo(minimal_root), PackKey.parse(PACK), out, formats=("html", "pdf"))
+    assert {p.code for p in failure.value.problems} <= {"outside-repository", "image-missing"}
+    assert SECRET not in _everything_under(out)
