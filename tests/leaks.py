@@ -53,9 +53,10 @@ def facilitator_only_texts(repo, key) -> list[str]:
                 if a.when is not None and _facilitator_only(a.when, facilitator, participant):
                     texts += sentences(a.instructions)
             for item in s.assessment:
-                texts += sentences(item.feedback or "")
-                for c in item.choices:
-                    texts += sentences(c.feedback or "")
+                # Feedback often restates an option, which participants do see: such a sentence is no secret.
+                feedback = [t for t in (item.feedback, *(c.feedback for c in item.choices)) if t]
+                choices = "\n".join((item.question, *(c.text for c in item.choices)))
+                texts += [t for f in feedback for t in sentences(f) if not leaked([t], choices)]
     return texts
 
 
