@@ -38,9 +38,14 @@ def _facilitator_only(when, facilitator, participant) -> bool:
 def facilitator_only_texts(repo, key) -> list[str]:
     """Distinctive sentences of the pack that only its facilitator edition may contain: facilitator notes,
     answer feedback, activity materials, and the variant blocks and activities that match the facilitator
-    edition but not the participant one. Text around a ``{{ variable }}`` or a ``{directive}`` is kept."""
+    edition but not the participant one. Text around a ``{{ variable }}`` or a ``{directive}`` is kept.
+
+    A sentence whose first 40 significant characters also occur in what the participant edition shows of the
+    pack (a feedback line that opens with an instrument's title, say) is left out: looking for it could not
+    tell a leak from the public text."""
     pack = resolve(repo.catalogue, key)
     facilitator, participant = _dims(repo, key)
+    public = "\n".join(_public_text(rmod.module, facilitator, participant) for rmod in pack.modules)
     texts = []
     for rmod in pack.modules:
         for s in rmod.module.sessions:
@@ -53,19 +58,23 @@ def facilitator_only_texts(repo, key) -> list[str]:
                 if a.when is not None and _facilitator_only(a.when, facilitator, participant):
                     texts += sentences(a.instructions)
             for item in s.assessment:
-                # Feedback often restates an option, which participants do see: such a sentence is no secret.
-                feedback = [t for t in (item.feedback, *(c.feedback for c in item.choices)) if t]
-                choices = "\n".join((item.question, *(c.text for c in item.choices)))
-                texts += [t for f in feedback for t in sentences(f) if not leaked([t], choices)]
-    return texts
+                texts += sentences(item.feedback or "")
+                for c in item.choices:
+                    texts += sentences(c.feedback or "")
+    return [t for t in texts if not leaked([t], public)]
 
 
-def _public_text(module) -> str:
-    """What any edition may show of a module: a material named in an activity's instructions is no secret."""
+def _public_text(module, facilitator=None, participant=None) -> str:
+    """What any edition may show of a module: a material named in an activity's instructions is no secret.
+    Given the pack's dimensions, variants and activities that only the facilitator edition shows are left out."""
+    def public(when) -> bool:
+        return when is None or facilitator is None or not _facilitator_only(when, facilitator, participant)
+
     parts = [module.title, module.summary, *module.objectives, *module.key_points]
     for s in module.sessions:
-        parts += [s.title, s.body, *(v.body for v in s.variants), *(v.title or "" for v in s.variants)]
-        parts += [t for a in s.activities for t in (a.title, a.instructions)]
+        variants = [v for v in s.variants if public(v.when)]
+        parts += [s.title, s.body, *(v.body for v in variants), *(v.title or "" for v in variants)]
+        parts += [t for a in s.activities if public(a.when) for t in (a.title, a.instructions)]
         parts += [t for item in s.assessment for t in (item.question, *(c.text for c in item.choices))]
     return "\n".join(parts)
 

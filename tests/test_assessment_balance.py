@@ -7,12 +7,12 @@ from collections import Counter
 
 import pytest
 
-# The modules whose assessment has been rewritten to these rules. labour-inspection and osh are being
-# rewritten separately and join this list when that work lands.
+# The modules whose assessment has been rewritten to these rules (all of them).
 MODULES = (
     "child-forced-labour", "export-processing-zones", "freedom-of-association", "fundamental-principles",
-    "gender-equality", "global-supply-chains", "labour-migration", "mne-declaration-due-diligence",
-    "social-dialogue-ifas", "social-protection", "transition-to-formality", "wages-working-time",
+    "gender-equality", "global-supply-chains", "labour-inspection", "labour-migration",
+    "mne-declaration-due-diligence", "osh", "social-dialogue-ifas", "social-protection",
+    "transition-to-formality", "wages-working-time",
 )
 
 MIN_FOUR_OPTION_SHARE = 0.90
