@@ -56,6 +56,12 @@ class Fragments:
     notes: Markup | None
 
 
+BASE_URL = "file:///coursepack-manual/"
+"""The base URL of a manual's HTML: WeasyPrint names an image after its URL, so a URL holding the build
+folder's path would make the PDF depend on where it was laid out (another output folder, another pack's
+folder for a shared piece in the cache)."""
+
+
 def _fetcher_class():
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -68,6 +74,8 @@ def _fetcher_class():
 
         def fetch(self, url, headers=None):
             scheme = urlsplit(url).scheme.lower()
+            if url.startswith(BASE_URL):  # the folder, under a name that does not depend on where it is
+                url = (self.root / unquote(url.removeprefix(BASE_URL))).as_uri()
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if not (path.is_relative_to(self.root) and path.is_file()):
@@ -280,10 +288,10 @@ def lay_out(folder: Path, source: Path, stylesheet: str | None = None, parsed: d
             if stylesheet:
                 parsed = {} if parsed is None else parsed
                 if stylesheet not in parsed:
-                    parsed[stylesheet] = CSS(filename=str(folder / stylesheet), base_url=str(folder) + "/",
+                    parsed[stylesheet] = CSS(filename=str(folder / stylesheet), base_url=BASE_URL,
                                              url_fetcher=fetcher)
                 sheets = [parsed[stylesheet]]
-            document = HTML(filename=str(source), base_url=str(folder) + "/", url_fetcher=fetcher).render(
+            document = HTML(filename=str(source), base_url=BASE_URL, url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=_font_config(), pdf_variant=PDF_VARIANT)
     except fatal as exc:
         raise ProblemsFound([Problem(Location("(manual)"), "print-fetch", str(exc),
