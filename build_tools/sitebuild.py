@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .bidi import mark_latin_blocks
 from .errors import Location, Problem
+from .sitestate import prepare, rewrite_on_navigation_change, tidy
 
 
 @dataclass
@@ -46,11 +47,13 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
     locked = doctreedir.parent / "docutils-locked"
     locked.mkdir(parents=True, exist_ok=True)
     (locked / "docutils.conf").write_text(DOCUTILS_CONF, encoding="utf-8")
+    prepare(outdir)  # Sphinx keeps its state between builds: see sitestate.py
     try:
         with patch_docutils(locked), docutils_namespace():
             app = Sphinx(str(srcdir), str(confdir), str(outdir), str(doctreedir), "html",
                          confoverrides=overrides, status=status, warning=warning, freshenv=False,
                          warningiserror=False)
+            app.connect("env-get-updated", rewrite_on_navigation_change)
             app.build()
     except SphinxError as exc:  # configuration, theme or extension problems: not the content's fault
         return SiteResult([Problem(Location("conf.py"), "sphinx-setup", f"{exc.category}: {exc}",
@@ -72,6 +75,8 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
                                    problems[-1].hint)
         elif line.strip():
             problems.append(Problem(Location("(sphinx)"), "sphinx", line.strip()))
+    if not problems:
+        tidy(app, outdir)
     return SiteResult(problems, status.getvalue())
 
 
