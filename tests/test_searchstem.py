@@ -55,3 +55,41 @@ def test_the_stemmer_answers_once_per_word():
         [SearchEnglish({}).stem(w) for w in ("inspections", "inspected", "inspections")]
     assert calls == ["inspections", "inspected"]
     assert _remembering(Counting) is type(remembering)  # one class, one memory, per language
+
+
+SHARED = {  # words both pages hold, which the English and the Spanish stemmers cut differently
+    "en": "# Labour inspection\n\nInspections of the organizaciones sindicales and the trabajadoras agrícolas; "
+          "organizing, organized, generalities.\n",
+    "es": "# Inspección del trabajo\n\nLas inspecciones de las organizaciones sindicales protegen a las "
+          "trabajadoras agrícolas; inspections, organizing, generalities.\n",
+}
+_BUILD = """
+import sys
+from pathlib import Path
+from build_tools.sitebuild import build_site
+for folder, language in zip(sys.argv[1::2], sys.argv[2::2]):
+    folder = Path(folder)
+    result = build_site(Path.cwd(), folder / "src", folder / "site", folder / "doctrees", {"language": language})
+    assert not result.warnings, result.warnings
+"""
+
+
+def _site_builds(tmp: Path, *languages: str) -> dict[str, bytes]:
+    """Build one page per language, one after the other in one new process: each language's search index."""
+    argv = []
+    for language in languages:
+        folder = tmp / language
+        (folder / "src").mkdir(parents=True)
+        (folder / "src" / "index.md").write_text(SHARED[language], encoding="utf-8")
+        argv += [str(folder), language]
+    done = subprocess.run([sys.executable, "-c", _BUILD, *argv], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return {language: (tmp / language / "site" / "searchindex.js").read_bytes() for language in languages}
+
+
+@pytest.mark.parametrize("first, then", [("en", "es"), ("es", "en")])
+def test_a_language_built_after_another_in_the_same_process_has_the_index_it_has_alone(tmp_path, first, then):
+    alone = _site_builds(tmp_path / "alone", then)[then]
+    after = _site_builds(tmp_path / "after", first, then)
+    assert after[first] != after[then]  # each stemmed in its own language
+    assert after[then] == alone
