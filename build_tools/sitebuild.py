@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .bidi import mark_latin_blocks
 from .errors import Location, Problem
-from .sitestate import prepare, rewrite_on_navigation_change, tidy
+from .sitestate import pages_to_rewrite, prepare, tidy
 
 
 @dataclass
@@ -53,7 +53,7 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
             app = Sphinx(str(srcdir), str(confdir), str(outdir), str(doctreedir), "html",
                          confoverrides=overrides, status=status, warning=warning, freshenv=False,
                          warningiserror=False)
-            app.connect("env-get-updated", rewrite_on_navigation_change)
+            app.connect("env-get-updated", pages_to_rewrite)
             app.build()
     except SphinxError as exc:  # configuration, theme or extension problems: not the content's fault
         return SiteResult([Problem(Location("conf.py"), "sphinx-setup", f"{exc.category}: {exc}",

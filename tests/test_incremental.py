@@ -83,8 +83,15 @@ EDITS = [
         r / INTRO, "  - id: audits\n    title: Social audits\n    minutes: 20\n"
                    "    body: Auditors announce their visits to the packhouse.\n", ""), "auditors"),
     ("change an image", lambda r: (r / "modules" / "assets" / "chain.png").write_bytes(_png((30, 30, 200))), None),
+    ("show another image of the same name", lambda r: (
+        (r / "modules" / "assets" / "farms").mkdir(),
+        (r / "modules" / "assets" / "farms" / "chain.png").write_bytes(_png((30, 200, 30))),
+        _edit(r / INSPECTION, "        body: Farms are scattered.\n",
+              "        body: |\n          Farms are scattered.\n\n"
+              "          ![A chain of farms](assets/farms/chain.png)\n"),
+    ), None),
     ("stop showing an image", lambda r: _edit(r / INTRO, "      ![A chain of three tiers](assets/chain.png)\n", ""),
-     "chain.png"),
+     "chain of three tiers"),
     ("rename a session", lambda r: _edit(r / INTRO, "    title: Tiers\n", "    title: Supplier tiers\n"), None),
     ("rename a module", _rename_module, "modules/inspection"),
     ("change a country fact", lambda r: _edit(r / "curriculum" / "contexts" / "countries" / "BD.yml",
@@ -94,6 +101,9 @@ EDITS = [
         r / "curriculum" / "contexts" / "glossary.yml",
         "  - term: Homeworker\n    definition: A person who works at home for a supplier, paid by the piece.\n", ""),
      "homework"),
+    ("change the site's stylesheet", lambda r: (r / "templates" / "site" / "static" / "coursepack.css").write_text(
+        (r / "templates" / "site" / "static" / "coursepack.css").read_text(encoding="utf-8")
+        + "\nmain img { border: 1px solid; }\n", encoding="utf-8"), None),
     ("retitle the course", lambda r: _edit(r / "curriculum" / "sample.yml", "title: Supply chains sample course",
                                            "title: Supply chains course"), None),
 ]
