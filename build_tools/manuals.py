@@ -75,7 +75,7 @@ def _fetcher_class():
         def fetch(self, url, headers=None):
             scheme = urlsplit(url).scheme.lower()
             if url.startswith(BASE_URL):  # the folder, under a name that does not depend on where it is
-                url = (self.root / unquote(url.removeprefix(BASE_URL))).as_uri()
+                url = (self.root / unquote(urlsplit(url).path).removeprefix(urlsplit(BASE_URL).path)).as_uri()
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if not (path.is_relative_to(self.root) and path.is_file()):
