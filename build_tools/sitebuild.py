@@ -76,7 +76,7 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
         elif line.strip():
             problems.append(Problem(Location("(sphinx)"), "sphinx", line.strip()))
     if not problems:
-        tidy(app, outdir)
+        tidy(app)
     return SiteResult(problems, status.getvalue())
 
 

@@ -104,22 +104,24 @@ def name_images(images) -> set[str]:
     return changed
 
 
-def tidy(app, outdir: Path) -> None:
-    """After a successful build: only what a clean build of the same source writes stays in ``outdir``."""
+def tidy(app) -> None:
+    """After a successful build: only what a clean build of the same source writes stays in the output
+    folder."""
     from sphinx.search import js_index
 
-    builder, env = app.builder, app.env
+    builder, env, outdir = app.builder, app.env, Path(app.outdir)  # as Sphinx names its files
     started = (outdir / STARTED).stat().st_mtime_ns
-    keep = {Path(builder.get_outfilename(docname)) for docname in env.all_docs}
-    keep |= {outdir / "_images" / name for _, name in env.images.values()}
-    keep |= {outdir / "_downloads" / dest for _, dest in env.dlfiles.values()}
+    keep = {Path(builder.get_outfilename(docname)).relative_to(outdir) for docname in env.all_docs}
+    keep |= {Path("_images", name) for _, name in env.images.values()}
+    keep |= {Path("_downloads", dest) for _, dest in env.dlfiles.values()}
     for folder, _, names in os.walk(outdir, topdown=False):
         for name in names:
             path = Path(folder, name)
-            if path.parent == outdir and name in (STARTED, ".buildinfo.bak") \
-                    or path not in keep and path.stat().st_mtime_ns < started and "_static" not in path.parts:
+            relative = path.relative_to(outdir)
+            if str(relative) in (STARTED, ".buildinfo.bak") or relative not in keep \
+                    and relative.parts[0] != "_static" and path.stat().st_mtime_ns < started:
                 path.unlink()
-        if folder != str(outdir) and not os.listdir(folder):
+        if Path(folder) != outdir and not os.listdir(folder):
             os.rmdir(folder)
 
     index = outdir / "searchindex.js"
