@@ -75,14 +75,24 @@ def test_only_packs_that_use_a_change_are_rebuilt(minimal_root, capsys):
 
 
 def test_matrix_outputs_equal_independent_builds(minimal_root, capsys, tmp_path):
-    code, out, err = run_cli(capsys, "matrix", "sample", "-j", "2", "--format", "html,pdf", "--quiet",
-                             "--root", str(minimal_root))
+    """The matrix's workers build pack after pack, in two languages, each seeded with Sphinx state and laid-out
+    pieces of the packs before it; each pack built alone, in a fresh output folder of its own, must give the
+    same files."""
+    course = minimal_root / "curriculum" / "sample.yml"
+    text = course.read_text()
+    assert "languages: [en]\n" in text
+    course.write_text(text.replace("languages: [en]\n", "languages: [en, fr]\nfallback_languages: [fr]\n"))
+    code, out, err = run_cli(capsys, "matrix", "sample", "-j", "2", "--format", "html,pdf", "--sector", "agriculture",
+                             "--quiet", "--root", str(minimal_root))
     assert code == 0, out + err
+    built = statuses(out)
+    assert len(built) == 16 and set(built.values()) == {"built"} and {p.split(".")[4] for p in built} == {"en", "fr"}
     repo = load_repo(minimal_root)
-    alone = tmp_path / "alone"
     for pack_id in ("sample.labour-inspectors.agriculture.hn.en.participant",
-                    "sample.labour-inspectors.agriculture.hn.en.facilitator",
-                    "sample.workers-organizations.garment-textile.bd.en.facilitator"):
+                    "sample.labour-inspectors.agriculture.hn.fr.facilitator",
+                    "sample.workers-organizations.agriculture.bd.fr.participant",
+                    "sample.workers-organizations.agriculture.bd.en.facilitator"):
+        alone = tmp_path / pack_id  # nothing in it but what this one build makes
         build_pack(repo, PackKey.parse(pack_id), alone, formats=("html", "pdf"))
         assert tree(alone / pack_id) == tree(minimal_root / "_build" / pack_id), pack_id
 
