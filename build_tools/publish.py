@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +52,7 @@ def fault(point: str, pack_id: str = "") -> None:
     if action == "raise":
         raise FaultInjected(point)
     if action == "hang":
+        print(f"{FAULT}: hanging at {point}", file=sys.stderr, flush=True)
         while True:
             time.sleep(0.05)
     raise ValueError(f"{FAULT}: unknown action {action!r} (exit, raise or hang)")
