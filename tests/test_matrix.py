@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,27 @@ def test_matrix_outputs_equal_independent_builds(minimal_root, capsys, tmp_path)
         alone = tmp_path / pack_id  # nothing in it but what this one build makes
         build_pack(repo, PackKey.parse(pack_id), alone, formats=("html", "pdf"))
         assert tree(alone / pack_id) == tree(minimal_root / "_build" / pack_id), pack_id
+
+
+def test_a_worker_that_builds_two_languages_labels_each_site_in_its_own(minimal_root):
+    """In a fresh process (as a matrix worker starts), a French site, then an English one: Sphinx's labels
+    (here the Python module index's title, in the inventory) are each in the site's own language."""
+    course = minimal_root / "curriculum" / "sample.yml"
+    course.write_text(course.read_text().replace("languages: [en]\n", "languages: [en, fr]\nfallback_languages: [fr]\n"))
+    packs = [f"sample.labour-inspectors.agriculture.bd.{lang}.participant" for lang in ("fr", "en")]
+    script = ("import sys\nfrom pathlib import Path\nfrom build_tools.build import build_pack\n"
+              "from build_tools.catalogue import load_repo\nfrom build_tools.packs import PackKey\n"
+              "repo = load_repo(Path(sys.argv[1]))\n"
+              "for pack in sys.argv[2:]:\n"
+              "    build_pack(repo, PackKey.parse(pack), Path(sys.argv[1]) / '_build', formats=('html',))\n")
+    subprocess.run([sys.executable, "-c", script, str(minimal_root), *packs], check=True, timeout=600,
+                   env={**os.environ, "PYTHONPATH": str(REPO)})
+    titles = {}
+    for pack in packs:
+        header, _, body = (minimal_root / "_build" / pack / "site" / "objects.inv").read_bytes().partition(b"zlib.\n")
+        line = next(l for l in zlib.decompress(body).decode().splitlines() if l.startswith("py-modindex "))
+        titles[pack.split(".")[4]] = line.split(" ", 4)[4]
+    assert titles == {"fr": "Index des modules Python", "en": "Python Module Index"}
 
 
 def test_a_killed_matrix_leaves_every_previous_output_in_place(minimal_root, capsys):
