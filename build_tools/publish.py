@@ -20,6 +20,8 @@ FAULT = "COURSEPACK_FAULT"
 """Test-only: the environment variable that stops a build at a named point, see :func:`fault`."""
 FAULT_EXIT = 75
 """The exit status of a process stopped by :func:`fault` (``exit``)."""
+HANG_LIMIT = 60.0
+"""Seconds a ``hang`` lasts if nothing stops it first."""
 
 
 class FaultInjected(BaseException):
@@ -37,7 +39,8 @@ def fault(point: str, pack_id: str = "") -> None:
       place), ``mid-upload`` (a Dask upload: the stamp deleted, the files sent, the stamp not yet written);
     - ``ACTION``: ``exit`` (``os._exit``: the process dies like a kill, no ``finally`` runs), ``raise``
       (:class:`FaultInjected`, like a Ctrl-C) or ``hang`` (sleep until something else stops the build,
-      e.g. the matrix's ``--timeout``);
+      e.g. the matrix's ``--timeout``; after :data:`HANG_LIMIT` seconds, raise :class:`FaultInjected`, so
+      that a test whose limit never comes fails instead of hanging);
     - ``PACK-ID``: only for this pack (default: every pack).
 
     Unset (always, outside the tests), this is one dictionary look-up."""
@@ -53,8 +56,10 @@ def fault(point: str, pack_id: str = "") -> None:
         raise FaultInjected(point)
     if action == "hang":
         print(f"{FAULT}: hanging at {point}", file=sys.stderr, flush=True)
-        while True:
+        until = time.monotonic() + HANG_LIMIT
+        while time.monotonic() < until:
             time.sleep(0.05)
+        raise FaultInjected(f"{point}: hung {HANG_LIMIT:g} s and nothing stopped the build")
     raise ValueError(f"{FAULT}: unknown action {action!r} (exit, raise or hang)")
 
 

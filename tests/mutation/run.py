@@ -5,8 +5,8 @@
     python tests/mutation/run.py --list
 
 A fault is ``killed`` when its tests fail, ``survived`` when they pass (the suite would let that bug
-through), ``stale`` when its original snippet is no longer in the code (update ``faults.py``), ``no test``
-when none of its test files exists. The exit status is 1 unless every fault asked for is killed.
+through), ``timeout`` when they run over half an hour, ``stale`` when its original snippet is no longer
+in the code (update ``faults.py``), ``no test`` when none of its test files exists. The exit status is 1 unless every fault asked for is killed.
 
 The working tree is never changed: each fault is planted in a fresh copy of the files git knows (tracked and
 untracked, as they are now), and the tests run there with this Python. See docs/testing.md.
@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from faults import FAULTS, Fault  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
+TIMEOUT = 1800
+"""Seconds a fault's tests may take."""
 
 
 def copy_repo(target: Path) -> None:
@@ -56,9 +58,12 @@ def run(fault: Fault, keep_output: bool) -> tuple[str, float, str]:
             return "stale", 0.0, f"{fault.path}: the original snippet is not there once"
         path.write_text(text.replace(fault.original, fault.faulty), encoding="utf-8")
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
-                              cwd=copy, capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"})
+        try:
+            done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+                                  cwd=copy, capture_output=True, text=True, timeout=TIMEOUT,
+                                  env={**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"})
+        except subprocess.TimeoutExpired:
+            return "timeout", TIMEOUT, f"the tests ran over {TIMEOUT} s: a fault that makes them hang is not caught"
         seconds = time.perf_counter() - started
     lines = done.stdout.strip().splitlines()
     failed = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
