@@ -101,7 +101,8 @@ def test_a_worker_that_builds_two_languages_labels_each_site_in_its_own(minimal_
     """In a fresh process (as a matrix worker starts), a French site, then an English one: Sphinx's labels
     (here the Python module index's title, in the inventory) are each in the site's own language."""
     course = minimal_root / "curriculum" / "sample.yml"
-    course.write_text(course.read_text().replace("languages: [en]\n", "languages: [en, fr]\nfallback_languages: [fr]\n"))
+    course.write_text(course.read_text().replace("languages: [en]\n",
+                                                 "languages: [en, fr]\nfallback_languages: [fr]\n"))
     packs = [f"sample.labour-inspectors.agriculture.bd.{lang}.participant" for lang in ("fr", "en")]
     script = ("import sys\nfrom pathlib import Path\nfrom build_tools.build import build_pack\n"
               "from build_tools.catalogue import load_repo\nfrom build_tools.packs import PackKey\n"

@@ -29,7 +29,8 @@ EXPECTED = [
     "10:15–11:15 The mandate of inspectors (part 2) · Labour inspection",
 ]
 
-ROW = re.compile(r"Day \d+|\d\d:\d\d–\d\d:\d\d .*?(?:· Introduction to supply chains|· Labour inspection|Coffee break)")
+ROW = re.compile(r"Day \d+"
+                 r"|\d\d:\d\d–\d\d:\d\d .*?(?:· Introduction to supply chains|· Labour inspection|Coffee break)")
 """A day's heading, or a row: its times and what runs then, to the module's title or the break's."""
 
 

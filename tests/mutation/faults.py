@@ -57,7 +57,8 @@ FAULTS = [
           ("tests/test_pdf.py",)),
     Fault("promotion", "promotion done as delete-then-copy",
           "build_tools/publish.py",
-          "    if final.exists():\n        os.rename(final, old)\n        fault(\"promote-between-renames\", final.name)\n"
+          "    if final.exists():\n        os.rename(final, old)\n"
+          "        fault(\"promote-between-renames\", final.name)\n"
           "    os.rename(staging, final)\n    shutil.rmtree(old, ignore_errors=True)\n",
           "    shutil.rmtree(final, ignore_errors=True)\n    shutil.copytree(staging, final)\n"
           "    shutil.rmtree(staging, ignore_errors=True)\n",
@@ -125,7 +126,8 @@ FAULTS = [
           "build_tools/distributed.py",
           "    names.remove(STAMP)\n",
           "    names.remove(STAMP)\n    fs.pipe_file(stamp_url, stamp)\n",
-          ("tests/test_distributed.py::test_an_upload_stopped_half_way_is_never_published_and_the_next_one_completes",)),
+          ("tests/test_distributed.py::"
+           "test_an_upload_stopped_half_way_is_never_published_and_the_next_one_completes",)),
     Fault("limit-in-import", "the time limit cuts an import short (the module stays half made)",
           "build_tools/matrix.py",
           " \\\n                or code.co_filename.startswith(\"<frozen importlib\"):\n",

@@ -6,7 +6,8 @@
 
 A fault is ``killed`` when its tests fail, ``survived`` when they pass (the suite would let that bug
 through), ``timeout`` when they run over half an hour, ``stale`` when its original snippet is no longer
-in the code (update ``faults.py``), ``no test`` when none of its test files exists. The exit status is 1 unless every fault asked for is killed.
+in the code (update ``faults.py``), ``no test`` when none of its test files exists. The exit status is 1
+unless every fault asked for is killed.
 
 The working tree is never changed: each fault is planted in a fresh copy of the files git knows (tracked and
 untracked, as they are now), and the tests run there with this Python. See docs/testing.md.
