@@ -34,7 +34,7 @@ from .export import EXPORT_FORMATS, PARTICIPANT_FORMATS, export_pack
 from .localize import resolve_pack
 from .manuals import print_pack
 from .packs import PackKey
-from .publish import discard, locked, promote, recover, staging_dir
+from .publish import copy_site, discard, fault, locked, promote, recover, staging_dir
 from .render import render_pack, write_tree
 from .resolve import Pack
 from .siteseed import seed
@@ -166,6 +166,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
         return PackBuild(key, final, digest, 0, 0, 0.0, {}, skipped=True)
     with locked(out / IN_USE, shared=True), locked(out / ".work" / f"{key.id}.lock"):
         recover(final)
+        fault("build-start", key.id)
         existing = None if force else _up_to_date(final, digest, formats)
         if existing is not None:
             log("  up to date")
@@ -199,7 +200,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                 # the pages that changed; the published site is a copy (not hard links: Sphinx rewrites
                 # files in place, which would change a published page before the build succeeds).
                 (work / _SITE_UNFINISHED).unlink()
-                shutil.copytree(work / "site", staging / "site", ignore=shutil.ignore_patterns(".buildinfo"))
+                copy_site(work / "site", staging / "site", key.id, ignore=shutil.ignore_patterns(".buildinfo"))
                 files["site"] = staging / "site" / "index.html"
                 log("  site built")
             if "pdf" in formats:
@@ -220,6 +221,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             stamp = {"digest": digest, "formats": sorted(set(formats) | {f for f, _ in kept.values()}),
                      "files": {n: str(p.relative_to(staging)) for n, p in files.items()}}
             (staging / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")
+            fault("staging-written", key.id)
             promote(staging, final)
         except BaseException:
             discard(staging)

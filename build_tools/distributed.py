@@ -24,6 +24,7 @@ from pathlib import Path
 from . import matrix
 from .build import STAMP
 from .matrix import Job, JobResult, Progress, run_job
+from .publish import fault
 
 _SCRATCH: list[Path] = []
 
@@ -112,6 +113,7 @@ def upload_pack(folder: Path, url: str) -> bool:
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     names.remove(STAMP)
     fs.put([str(folder / n) for n in names], [f"{root}/{n}" for n in names])  # concurrent on async stores
+    fault("mid-upload", folder.name)
     keep = {f"{root}/{n}".strip("/") for n in names}
     stale = [p for p in fs.find(root) if p.strip("/") not in keep]
     if stale:

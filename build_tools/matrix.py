@@ -117,15 +117,17 @@ def time_limit(seconds: float | None):
     where the cluster's own limits apply instead.
 
     Python prints and drops an exception raised in a finalizer or a weak reference's callback, and the
-    build would go on: a signal that lands in one is tried again 10 ms later. The signal also comes again
-    every second until the block ends, in case another such place drops it; a second is far longer than
-    a stopped build needs to clean up (it removes its staging folder)."""
+    build would go on; an exception raised while a module is being imported leaves that module half made
+    for every later job of the worker (a first ``import weasyprint`` cut short breaks every later manual).
+    A signal that lands in either is tried again 10 ms later. The signal also comes again every second
+    until the block ends, in case another such place drops it; a second is far longer than a stopped
+    build needs to clean up (it removes its staging folder)."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expired(signum, frame):
-        if _in_finalizer(frame):
+        if _must_wait(frame):
             signal.setitimer(signal.ITIMER_REAL, 0.01, _AGAIN)
             return
         raise PackTimeout(seconds)
@@ -143,10 +145,13 @@ _AGAIN = 1.0
 """Seconds between signals once the time limit has run out (see :func:`time_limit`)."""
 
 
-def _in_finalizer(frame) -> bool:
-    """Whether Python is running a ``__del__`` or a weak reference's callback (where it drops exceptions)."""
+def _must_wait(frame) -> bool:
+    """Whether Python is running a ``__del__`` or a weak reference's callback (where it drops exceptions),
+    or importing a module (which an exception would leave half made)."""
     while frame is not None:
-        if frame.f_code.co_name == "__del__" or frame.f_code.co_filename.endswith(f"{os.sep}weakref.py"):
+        code = frame.f_code
+        if code.co_name == "__del__" or code.co_filename.endswith(f"{os.sep}weakref.py") \
+                or code.co_filename.startswith("<frozen importlib"):
             return True
         frame = frame.f_back
     return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 from .bidi import mark_latin_blocks
@@ -33,13 +34,18 @@ _WARNING = re.compile(r"^(?P<path>[^\n:]+?)(?::(?P<line>\d+))?: (?P<level>WARNIN
 def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, overrides: dict) -> SiteResult:
     """Run Sphinx's HTML builder; return the warnings as problems (none means success)."""
     from sphinx import locale
-    from sphinx.application import Sphinx
+    from sphinx.application import Sphinx, builtin_extensions
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     # Sphinx keeps its own translations in a module-level dict and adds to them build after build: after an
     # Arabic pack, an English one built in the same process (a matrix worker, serve) would say "بحث".
     locale.translators.clear()
+    # A Sphinx module translates its labels at import when a translator is registered then, and for good: a
+    # module first imported in a French build would put "Index des modules Python" in every later English
+    # one. Importing Sphinx's own extensions with no translator registered keeps their labels lazy.
+    for name in builtin_extensions:
+        import_module(name)
 
     status, warning = io.StringIO(), io.StringIO()
     # Docutils reads docutils.conf from the folder patch_docutils() is given; a file in the repository would

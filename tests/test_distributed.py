@@ -136,6 +136,39 @@ def test_upload_replaces_the_pack_and_writes_the_stamp_last(tmp_path):
         fs.rm("/coursepack-upload", recursive=True)
 
 
+def test_an_upload_stopped_half_way_is_never_published_and_the_next_one_completes(tmp_path, monkeypatch):
+    """Stopped (test-only fault hook) with the new files sent and the old ones not yet removed: the pack has no
+    stamp, so the catalogue does not list it; the next upload leaves exactly the new files."""
+    from build_tools.publish import FAULT, FaultInjected
+
+    fs = fsspec.filesystem("memory")
+    pack = tmp_path / "p"
+    (pack / "site").mkdir(parents=True)
+    (pack / "site" / "index.html").write_text("v1")
+    (pack / "v1.pdf").write_text("only in v1")
+    (pack / ".coursepack.json").write_text('{"digest": "1"}')
+    url = "memory://coursepack-stopped/p"
+    try:
+        assert upload_pack(pack, url)
+        (pack / "v1.pdf").unlink()
+        (pack / "v2.pdf").write_text("only in v2")
+        (pack / "site" / "index.html").write_text("v2")
+        (pack / ".coursepack.json").write_text('{"digest": "2"}')
+        monkeypatch.setenv(FAULT, "mid-upload raise p")
+        with pytest.raises(FaultInjected):
+            upload_pack(pack, url)
+        assert not fs.exists("/coursepack-stopped/p/.coursepack.json")  # neither v1 nor v2: not published
+        assert fs.exists("/coursepack-stopped/p/v1.pdf") and fs.exists("/coursepack-stopped/p/v2.pdf")
+        write_catalogue("memory://coursepack-stopped", [])
+        assert json.loads(fs.cat_file("/coursepack-stopped/manifest.json")) == {"packs": []}
+        monkeypatch.delenv(FAULT)
+        assert upload_pack(pack, url)
+        arrived = {p.removeprefix("/coursepack-stopped/p/"): fs.cat_file(p) for p in fs.find("/coursepack-stopped/p")}
+        assert arrived == snapshot(pack)
+    finally:
+        fs.rm("/coursepack-stopped", recursive=True)
+
+
 def test_a_failing_pack_does_not_stop_the_others(cluster, minimal_root, tmp_path):
     module = minimal_root / "modules" / "intro.yml"
     module.write_text(module.read_text().replace(
