@@ -12,7 +12,7 @@ MODULES = (
     "child-forced-labour", "export-processing-zones", "freedom-of-association", "fundamental-principles",
     "gender-equality", "global-supply-chains", "labour-inspection", "labour-migration",
     "mne-declaration-due-diligence", "osh", "social-dialogue-ifas", "social-protection",
-    "transition-to-formality", "wages-working-time",
+    "transition-to-formality", "wages-working-time", "what-works",
 )
 
 MIN_FOUR_OPTION_SHARE = 0.90
