@@ -64,3 +64,20 @@ def test_every_figure_in_the_module_carries_a_year(repo):
     undated = [f"{where}: {para[:90]!r}" for where, text in texts for para in _paragraphs(text)
                if FIGURE.search(para) and not YEAR.search(para)]
     assert texts and not undated, f"figures without a year: {undated}"
+
+
+
+def test_the_participant_pack_holds_none_of_the_modules_facilitator_text(repo, built, pack_site):
+    """Notes, answer feedback and the facilitator checks of the module stay out of the participant site, and
+    the facilitator edition of the same pack shows them (so that finding nothing proves something)."""
+    from dataclasses import replace
+
+    from .leaks import facilitator_only_texts, fingerprint, leaked
+
+    source = fingerprint((REPO / "modules" / f"{MODULE}.yml").read_text(encoding="utf-8"))
+    secrets = [s for s in facilitator_only_texts(repo, PACK) if fingerprint(s) in source]
+    assert len(secrets) > 20, "the module's facilitator-only sentences were not found"
+    facilitator = built(replace(PACK, edition="facilitator")) / "site"
+    assert len(leaked(secrets, site_text(facilitator))) > len(secrets) * 0.8
+    shown = leaked(secrets, site_text(pack_site))
+    assert not shown, f"facilitator text in the participant pack: {shown[:3]}"
