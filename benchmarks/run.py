@@ -140,10 +140,10 @@ def bench_print(root: Path, runs: int) -> dict:
     code = f"""
 import sys, time, json
 from pathlib import Path
-from build_tools.catalogue import load_repo
-from build_tools.packs import PackKey
-from build_tools.localize import resolve_pack
-from build_tools.manuals import print_pack
+from build_tools.content.repository import load_repo
+from build_tools.resolve.keys import PackKey
+from build_tools.resolve.localize import resolve_pack
+from build_tools.printing.manuals import print_pack
 import tempfile, weasyprint
 repo = load_repo(Path({str(root)!r}))
 pack = resolve_pack(repo, PackKey.parse({pack_id('BD', 'participant')!r}))

@@ -262,15 +262,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_check(args, root: Path) -> int:
-    from .catalogue import load_repo
-    from .packs import expand
-    from .validate import validate
+    from .content.repository import load_repo
+    from .resolve.keys import expand
+    from .content.validate import validate
 
     repo = load_repo(root)
     problems = validate(repo)
     coverage: list[str] = []
     if args.lang:
-        from .localize import translation_report
+        from .resolve.localize import translation_report
 
         coverage, found = translation_report(repo, args.lang)
         problems.extend(found)
@@ -304,7 +304,7 @@ def cmd_check(args, root: Path) -> int:
 
 
 def cmd_schema(args, root: Path) -> int:
-    from .schema import write_schemas
+    from .content.schema import write_schemas
 
     out = args.output or (root / "docs" / "schemas")
     changed = write_schemas(out, check_only=args.check)
@@ -320,8 +320,8 @@ def cmd_schema(args, root: Path) -> int:
 
 def _load_checked(root: Path):
     """Load and validate the repository; print problems; return the repo, or None if there are errors."""
-    from .catalogue import load_repo
-    from .validate import validate
+    from .content.repository import load_repo
+    from .content.validate import validate
 
     repo = load_repo(root)
     problems = validate(repo)
@@ -342,7 +342,7 @@ def _report_content_errors(problems) -> int:
 
 
 def cmd_list(args, root: Path) -> int:
-    from .packs import expand
+    from .resolve.keys import expand
 
     repo = _load_checked(root)
     if repo is None:
@@ -377,7 +377,7 @@ def cmd_list(args, root: Path) -> int:
 
 
 def cmd_build(args, root: Path) -> int:
-    from . import unchanged
+    from .pipeline import unchanged
 
     out = (args.output or root / "_build").resolve()
     command = {"command": "build", "target": args.target, "root": str(root), "output": str(out),
@@ -391,10 +391,10 @@ def cmd_build(args, root: Path) -> int:
                 _print_built(args, pack_id, files, digest, skipped=True, seconds=0.0)
             return 0
 
-    from .build import build_pack
-    from .catalogue import load_repo
+    from .pipeline.build import build_pack
+    from .content.repository import load_repo
     from .errors import ProblemsFound, naming
-    from .validate import validate
+    from .content.validate import validate
 
     repo = load_repo(root)
     if repo.problems.errors:
@@ -461,8 +461,8 @@ def _sample(root: Path) -> dict | None:
 
 
 def cmd_i18n(args, root: Path) -> int:
-    from .catalogue import load_repo
-    from .i18n import extract, update
+    from .content.repository import load_repo
+    from .i18n.catalogues import extract, update
 
     repo = load_repo(root)  # only loading errors matter here: out-of-date translations are what update is for
     if repo.problems.errors:
@@ -481,7 +481,7 @@ def cmd_i18n(args, root: Path) -> int:
 
 def _formats(text: str | None, command: str):
     """The formats asked for, None for the course's default, or False (after printing why) if unknown."""
-    from .build import ALL_FORMATS
+    from .pipeline.build import ALL_FORMATS
 
     if text is None:
         return None
@@ -495,12 +495,12 @@ def _formats(text: str | None, command: str):
 
 
 def cmd_export(args, root: Path) -> int:
-    from .build import build_pack
+    from .pipeline.build import build_pack
     from .errors import ProblemsFound, naming
-    from .export import EXPORT_FORMATS, export_pack
-    from .localize import resolve_pack
-    from .packs import PackKey
-    from .resolve import PackError
+    from .export.pack import EXPORT_FORMATS, export_pack
+    from .resolve.localize import resolve_pack
+    from .resolve.keys import PackKey
+    from .resolve.pack import PackError
 
     formats = _formats(args.format, "export")
     if formats is False:
@@ -513,7 +513,7 @@ def cmd_export(args, root: Path) -> int:
     if key is None:
         print(f"coursepack export: {args.pack!r} is not a pack id; see `coursepack list COURSE`", file=sys.stderr)
         return 2
-    from .export import PARTICIPANT_FORMATS
+    from .export.pack import PARTICIPANT_FORMATS
 
     wrong = [f for f in formats if (f in PARTICIPANT_FORMATS) == (key.edition == "facilitator")]
     if wrong:
@@ -545,8 +545,8 @@ def cmd_export(args, root: Path) -> int:
 
 
 def cmd_matrix(args, root: Path) -> int:
-    from . import matrix
-    from .packs import expand
+    from .matrix import jobs as matrix
+    from .resolve.keys import expand
 
     formats = _formats(args.format, "matrix")
     if formats is False:
@@ -560,8 +560,8 @@ def cmd_matrix(args, root: Path) -> int:
         except (ValueError, AssertionError):
             print(f"coursepack matrix: --shard takes K/N with 1 <= K <= N, not {args.shard!r}", file=sys.stderr)
             return 2
-    from .catalogue import load_repo
-    from .validate import validate
+    from .content.repository import load_repo
+    from .content.validate import validate
 
     repo = load_repo(root)
     if repo.problems.errors:
@@ -601,7 +601,7 @@ def cmd_matrix(args, root: Path) -> int:
     print(f"matrix: {len(jobs)} packs{f' (shard {args.shard})' if shard else ''}, "
           f"{'Dask at ' + args.scheduler if args.scheduler else f'{args.jobs} worker(s)'}", file=sys.stderr)
     if args.scheduler:
-        from .distributed import run_dask
+        from .matrix.distributed import run_dask
 
         results = run_dask(jobs, args.scheduler, progress, output_url=args.output if remote else None)
     else:
@@ -614,7 +614,7 @@ def cmd_matrix(args, root: Path) -> int:
 
 
 def cmd_clean(args, root: Path) -> int:
-    from .clean import KINDS, remove, sweep
+    from .pipeline.clean import KINDS, remove, sweep
 
     out = (args.output or root / "_build").resolve()
     if not out.is_dir():
@@ -651,7 +651,7 @@ def _mib(size: int) -> str:
 def _pick(args, root: Path, cat, command: str):
     """The packs a build-like command names (course, pack id or sample, plus dimension flags), or an exit code."""
     from .errors import did_you_mean
-    from .packs import PackKey, SelectionError, select
+    from .resolve.keys import PackKey, SelectionError, select
 
     given = {"audience": args.audience, "sector": args.sector, "country": args.country,
              "language": args.language, "edition": args.edition}
@@ -683,8 +683,8 @@ def _pick(args, root: Path, cat, command: str):
 
 
 def cmd_serve(args, root: Path) -> int:
-    from .catalogue import load_repo
-    from .serve import serve
+    from .content.repository import load_repo
+    from .serve.preview import serve
 
     repo = load_repo(root)
     keys = _pick(args, root, repo.catalogue, "serve")

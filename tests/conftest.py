@@ -34,7 +34,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="session")
 def repo():
     """The repository's own content, loaded once."""
-    from build_tools.catalogue import load_repo
+    from build_tools.content.repository import load_repo
 
     return load_repo(REPO)
 
@@ -45,7 +45,7 @@ def built(tmp_path_factory, repo):
 
     The participant and facilitator packs of the sample get the site and the PDFs; other packs the site only.
     """
-    from build_tools.build import build_pack
+    from build_tools.pipeline.build import build_pack
 
     out = tmp_path_factory.mktemp("packs")
     cache = {}

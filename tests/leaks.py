@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from build_tools.resolve import resolve
+from build_tools.resolve.pack import resolve
 
 
 def holds(when: dict, dims: dict[str, str]) -> bool:

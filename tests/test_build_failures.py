@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.build import build_pack
-from build_tools.catalogue import load_repo
+from build_tools.pipeline.build import build_pack
+from build_tools.content.repository import load_repo
 from build_tools.errors import ProblemsFound
-from build_tools.packs import PackKey
-from build_tools.sitebuild import build_site
+from build_tools.resolve.keys import PackKey
+from build_tools.site.build import build_site
 
 from .conftest import REPO, run_cli
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from build_tools.catalogue import load_repo
-from build_tools.content_lint import text_fields
-from build_tools.validate import iter_whens, validate
+from build_tools.content.repository import load_repo
+from build_tools.content.lint import text_fields
+from build_tools.content.validate import iter_whens, validate
 
 from .conftest import REPO, run_cli
 

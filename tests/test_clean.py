@@ -6,8 +6,8 @@ import hashlib
 import os
 import time
 
-from build_tools.clean import IN_USE
-from build_tools.publish import locked
+from build_tools.pipeline.clean import IN_USE
+from build_tools.pipeline.publish import locked
 
 from .conftest import run_cli
 

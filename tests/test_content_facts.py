@@ -16,7 +16,7 @@ import pypdf
 import pytest
 import yaml
 
-from build_tools.packs import PackKey
+from build_tools.resolve.keys import PackKey
 
 from .conftest import REPO
 from .test_site import site_text
@@ -52,7 +52,7 @@ RAW = re.compile(r"undated|CEACR comment adopted|Wikipedia snapshot|NORMLEX page
 @pytest.fixture(scope="module")
 def all_modules_repo(tmp_path_factory):
     """A copy of the repository with one more course, holding every module, for every country."""
-    from build_tools.catalogue import load_repo
+    from build_tools.content.repository import load_repo
 
     root = tmp_path_factory.mktemp("facts") / "repo"
     shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("_build", ".venv", ".git", "node_modules", "tests"))
@@ -67,7 +67,7 @@ def all_modules_repo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def all_modules_text(all_modules_repo, tmp_path_factory) -> str:
-    from build_tools.build import build_pack
+    from build_tools.pipeline.build import build_pack
 
     key = PackKey(ALL, "labour-inspectors", "garment-textile", "BD", "en", "facilitator")
     out = build_pack(all_modules_repo, key, tmp_path_factory.mktemp("allpack"), formats=("html",)).output
@@ -122,8 +122,8 @@ def _countries() -> list[str]:
 def test_every_country_fact_renders_as_a_readable_date(all_modules_repo, country):
     """For every country and every page the pack generates, as-of fields read as dates and reviewer notes
     stay out (rendered without Sphinx: the text is what the site and manuals are made from)."""
-    from build_tools.localize import resolve_pack
-    from build_tools.render import render_pack
+    from build_tools.resolve.localize import resolve_pack
+    from build_tools.render.pages import render_pack
 
     key = PackKey(ALL, "labour-inspectors", "garment-textile", country, "en", "facilitator")
     pack = resolve_pack(all_modules_repo, key)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.catalogue import load_repo
-from build_tools.distributed import run_dask, upload_pack  # imports Dask only when called
-from build_tools.matrix import Progress, plan, run_local, write_catalogue
-from build_tools.packs import expand
+from build_tools.content.repository import load_repo
+from build_tools.matrix.distributed import run_dask, upload_pack  # imports Dask only when called
+from build_tools.matrix.jobs import Progress, plan, run_local, write_catalogue
+from build_tools.resolve.keys import expand
 
 pytest.importorskip("distributed")
 fsspec = pytest.importorskip("fsspec")
@@ -139,7 +139,7 @@ def test_upload_replaces_the_pack_and_writes_the_stamp_last(tmp_path):
 def test_an_upload_stopped_half_way_is_never_published_and_the_next_one_completes(tmp_path, monkeypatch):
     """Stopped (test-only fault hook) with the new files sent and the old ones not yet removed: the pack has no
     stamp, so the catalogue does not list it; the next upload leaves exactly the new files."""
-    from build_tools.publish import FAULT, FaultInjected
+    from build_tools.pipeline.publish import FAULT, FaultInjected
 
     fs = fsspec.filesystem("memory")
     pack = tmp_path / "p"

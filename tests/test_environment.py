@@ -84,7 +84,7 @@ def test_qpdf_writing_to_a_full_disk_raises_instead_of_aborting(small_disk, tmp_
     script = f"""
 import pikepdf, sys
 from pathlib import Path
-from build_tools.pdfjoin import join
+from build_tools.printing.join import join
 piece = pikepdf.new()
 for i in range(40):
     piece.add_blank_page()
@@ -166,7 +166,7 @@ def test_every_warning_of_the_pdf_libraries_fails_the_layout(tmp_path, logger):
     import logging
 
     from build_tools.errors import ProblemsFound
-    from build_tools.manuals import WARNING_LOGGERS, failing_on_warnings
+    from build_tools.printing.manuals import WARNING_LOGGERS, failing_on_warnings
 
     assert logger in WARNING_LOGGERS
     logging.getLogger(logger).setLevel(logging.ERROR)  # silenced elsewhere: still fails the build
@@ -180,7 +180,7 @@ def test_every_warning_of_the_pdf_libraries_fails_the_layout(tmp_path, logger):
 
 
 def test_temporaries_of_killed_builds_are_swept(tmp_path):
-    from build_tools import printcache
+    from build_tools.printing import cache as printcache
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -211,7 +211,7 @@ def test_exit_codes_are_documented():
 
 def test_a_matrix_reports_a_full_disk_with_its_pack(minimal_root, small_disk):
     """A matrix worker reports the pack failed with the same message as `build`, not as an internal error."""
-    from build_tools import matrix
+    from build_tools.matrix import jobs as matrix
 
     out = small_disk / "out"
     _fill(small_disk, 0)

@@ -19,9 +19,9 @@ from urllib.parse import unquote
 import pytest
 
 from build_tools.errors import ProblemsFound
-from build_tools.export import EXPORT_FORMATS, export_pack
-from build_tools.packs import PackKey
-from build_tools.resolve import resolve
+from build_tools.export.pack import EXPORT_FORMATS, export_pack
+from build_tools.resolve.keys import PackKey
+from build_tools.resolve.pack import resolve
 
 from .conftest import REPO
 from .leaks import facilitator_only_texts, facilitator_only_titles, leaked
@@ -40,7 +40,7 @@ _cache: dict = {}
 def site_of(repo, tmp_path_factory, key: PackKey) -> Path:
     """The pack's site, built once per test session into a folder of its own (html only)."""
     if ("site", key) not in _cache:
-        from build_tools.build import build_pack
+        from build_tools.pipeline.build import build_pack
 
         out = tmp_path_factory.mktemp("export-build")
         _cache[("site", key)] = build_pack(repo, key, out, formats=("html",)).output / "site"

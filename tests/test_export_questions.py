@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from build_tools import model as m
-from build_tools.export import export_pack
-from build_tools.questionbank import question_bank
-from build_tools.resolve import resolve
+from build_tools.content import model as m
+from build_tools.export.pack import export_pack
+from build_tools.export.questionbank import question_bank
+from build_tools.resolve.pack import resolve
 
 from .test_export import SAMPLE, exported
 

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from build_tools.packs import PackKey
+from build_tools.resolve.keys import PackKey
 
 from .test_site import page_text, site_text
 

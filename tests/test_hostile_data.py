@@ -1,6 +1,6 @@
 """Hostile data in every string field the content model defines, and every output file scanned for it.
 
-The fields are not listed here: they are enumerated from the pydantic classes of ``build_tools/model.py``
+The fields are not listed here: they are enumerated from the pydantic classes of ``build_tools/content/model.py``
 (every file kind: module, course, the context files, country profiles), from the label files and from the
 ``.po`` catalogues ``coursepack i18n extract`` writes. Each field gets a payload carrying a marker of its
 own (``qz017qz``), so a finding names the field. The payload holds HTML and script, Markdown and MyST
@@ -38,9 +38,9 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from build_tools import model as m
-from build_tools.content_lint import text_fields
-from build_tools.loader import Loaded, load_bytes, load_file
+from build_tools.content import model as m
+from build_tools.content.lint import text_fields
+from build_tools.content.loader import Loaded, load_bytes, load_file
 
 from .conftest import run_cli
 from .test_export_questions import parse_gift, parse_moodle_xml
@@ -264,7 +264,7 @@ def translate(root: Path, marks: dict, myst: set) -> None:
     same model, and must be escaped the same way."""
     from babel.messages.pofile import read_po, write_po
 
-    from build_tools.localize import _is_myst
+    from build_tools.resolve.localize import _is_myst
 
     for po in sorted(p for language in LANGUAGES[1:] for p in root.glob(f"**/locale/{language}/*.po")):
         language = po.parent.name

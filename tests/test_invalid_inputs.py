@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.loader import MAX_BYTES, Loaded, load_bytes
+from build_tools.content.loader import MAX_BYTES, Loaded, load_bytes
 
 try:
     from .conftest import run_cli

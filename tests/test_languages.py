@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 from babel.messages.pofile import read_po
 
-from build_tools.packs import PackKey
+from build_tools.resolve.keys import PackKey
 
 from .browser import browser_page
 from .conftest import REPO, run_cli
@@ -144,7 +144,7 @@ def test_arabic_pack_is_right_to_left_in_html_and_pdf(built):
 
 def test_an_english_pack_built_after_an_arabic_one_in_the_same_process_is_english(built, repo, tmp_path):
     """Matrix workers and `serve` build pack after pack in one process; Sphinx's own words must follow."""
-    from build_tools.build import build_pack
+    from build_tools.pipeline.build import build_pack
 
     built(PackKey(COURSE, "labour-inspectors", "agriculture", "MA", "ar", "participant"), ("html", "pdf"))
     english = build_pack(repo, PackKey(COURSE, "labour-inspectors", "agriculture", "MA", "en", "participant"),

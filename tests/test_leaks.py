@@ -24,7 +24,7 @@ import pypdf
 import pytest
 import yaml
 
-from build_tools import model
+from build_tools.content import model
 from build_tools.cli import main
 
 from .conftest import REPO, ROOTS
@@ -40,7 +40,7 @@ FACILITATOR_ONLY_FIELDS = {
     ("Activity", "materials"),
     ("When", "edition"),  # variant blocks and activities selected for the facilitator edition
 }
-"""The fields of ``build_tools/model.py`` that only the facilitator edition shows, by hand."""
+"""The fields of ``build_tools/content/model.py`` that only the facilitator edition shows, by hand."""
 
 SECRETS = {
     "facilitator notes": ["zqxnotesaqzx", "zqxnotesbqzx", "zqxnotescqzx", "zqxnotesdqzx"],

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.build import build_pack
-from build_tools.catalogue import load_repo
-from build_tools.packs import PackKey
+from build_tools.pipeline.build import build_pack
+from build_tools.content.repository import load_repo
+from build_tools.resolve.keys import PackKey
 
 from .conftest import REPO, run_cli
 
@@ -104,8 +104,8 @@ def test_a_worker_that_builds_two_languages_labels_each_site_in_its_own(minimal_
     course.write_text(course.read_text().replace("languages: [en]\n",
                                                  "languages: [en, fr]\nfallback_languages: [fr]\n"))
     packs = [f"sample.labour-inspectors.agriculture.bd.{lang}.participant" for lang in ("fr", "en")]
-    script = ("import sys\nfrom pathlib import Path\nfrom build_tools.build import build_pack\n"
-              "from build_tools.catalogue import load_repo\nfrom build_tools.packs import PackKey\n"
+    script = ("import sys\nfrom pathlib import Path\nfrom build_tools.pipeline.build import build_pack\n"
+              "from build_tools.content.repository import load_repo\nfrom build_tools.resolve.keys import PackKey\n"
               "repo = load_repo(Path(sys.argv[1]))\n"
               "for pack in sys.argv[2:]:\n"
               "    build_pack(repo, PackKey.parse(pack), Path(sys.argv[1]) / '_build', formats=('html',))\n")
@@ -123,9 +123,9 @@ def test_a_killed_matrix_leaves_every_previous_output_in_place(minimal_root, cap
     """The matrix process dies (``os._exit``, through the test-only fault hook) with the fourth pack's new
     output complete in its staging folder, not yet promoted: the three packs before it are new, every other
     pack is exactly as it was."""
-    from build_tools.matrix import plan
-    from build_tools.packs import expand
-    from build_tools.publish import FAULT, FAULT_EXIT
+    from build_tools.matrix.jobs import plan
+    from build_tools.resolve.keys import expand
+    from build_tools.pipeline.publish import FAULT, FAULT_EXIT
 
     args = ["matrix", "sample", "-j", "1", "--format", "html", "--root", str(minimal_root)]
     assert run_cli(capsys, *args, "--quiet")[0] == 0
@@ -159,8 +159,8 @@ def test_a_pack_past_its_time_limit_fails_alone_and_publishes_nothing(minimal_ro
     starts, so that the limit runs out there, however fast or loaded the machine, and never lets it finish."""
     from dataclasses import replace
 
-    from build_tools.matrix import Progress, plan, run_local
-    from build_tools.publish import FAULT
+    from build_tools.matrix.jobs import Progress, plan, run_local
+    from build_tools.pipeline.publish import FAULT
 
     keys = [PackKey("sample", "labour-inspectors", "agriculture", c, "en", "participant") for c in ("BD", "HN")]
     out = minimal_root / "_build"
@@ -202,8 +202,8 @@ def test_a_draft_module_no_course_of_the_matrix_uses_does_not_stop_it(minimal_ro
 def test_a_time_limit_that_runs_out_in_a_finalizer_still_stops_the_block(monkeypatch):
     """Python drops an exception raised in a finalizer: the limit is applied as soon as it has returned, not
     when the signal comes again (here never: once an hour)."""
-    from build_tools import matrix
-    from build_tools.matrix import PackTimeout, time_limit
+    from build_tools.matrix import jobs as matrix
+    from build_tools.matrix.jobs import PackTimeout, time_limit
 
     monkeypatch.setattr(matrix, "_AGAIN", 3600.0)
     finalized = []
@@ -231,8 +231,8 @@ def test_a_time_limit_that_runs_out_during_an_import_waits_for_it(tmp_path, monk
     import to finish."""
     import sys
 
-    from build_tools import matrix
-    from build_tools.matrix import PackTimeout, time_limit
+    from build_tools.matrix import jobs as matrix
+    from build_tools.matrix.jobs import PackTimeout, time_limit
 
     monkeypatch.setattr(matrix, "_AGAIN", 3600.0)
     (tmp_path / "slow_to_import.py").write_text(

@@ -89,10 +89,10 @@ def test_a_link_out_of_the_repository_is_refused_and_nothing_of_it_is_published(
 @pytest.mark.parametrize("kind", sorted(LINKS))
 def test_a_build_that_was_not_validated_copies_nothing_from_outside(minimal_root, tmp_path, kind):
     """Matrix workers build without validating again: the copy of each image is checked the same way."""
-    from build_tools.build import build_pack
-    from build_tools.catalogue import load_repo
+    from build_tools.pipeline.build import build_pack
+    from build_tools.content.repository import load_repo
     from build_tools.errors import ProblemsFound
-    from build_tools.packs import PackKey
+    from build_tools.resolve.keys import PackKey
 
     outside = tmp_path / "outside"
     outside.mkdir()

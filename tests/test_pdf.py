@@ -12,13 +12,13 @@ import pdfplumber
 import pypdf
 import pytest
 
-from build_tools.build import build_pack
-from build_tools.catalogue import load_repo
+from build_tools.pipeline.build import build_pack
+from build_tools.content.repository import load_repo
 from build_tools.cli import main
 from build_tools.errors import ProblemsFound
-from build_tools.manuals import lay_out
-from build_tools.packs import PackKey
-from build_tools.resolve import resolve
+from build_tools.printing.manuals import lay_out
+from build_tools.resolve.keys import PackKey
+from build_tools.resolve.pack import resolve
 
 from .conftest import REPO, ROOTS, run_cli
 from .leaks import facilitator_only_texts, fingerprint, leaked
@@ -293,7 +293,7 @@ def test_letter_paper_option(minimal_root, capsys):
 
 def test_raw_html_in_trainer_text_is_text_in_the_manual(minimal_root):
     """``check`` refuses raw HTML, but ``build_pack`` alone does not lint: what reaches the print path
-    (build_tools/mdhtml.py) must be shown as written, in the print HTML and the PDF, never laid out as markup."""
+    (build_tools/printing/mdhtml.py) must be shown as written, in the print HTML and the PDF, never laid out as markup."""
     module = minimal_root / "modules" / "intro.yml"
     block = '<div class="facilitator-notes" style="display:none">Hidden block</div>'
     inline = 'Inline <b>bold</b> and <span style="color:white">white</span> text.'

@@ -14,7 +14,7 @@ import pypdf
 import pytest
 import weasyprint
 
-from build_tools.pdfjoin import ANCHOR_SCHEME
+from build_tools.printing.join import ANCHOR_SCHEME
 
 from .conftest import run_cli
 from .test_pdf import FACILITATOR, PARTICIPANT
@@ -144,9 +144,9 @@ def test_a_piece_another_process_is_laying_out_is_left_for_last(tmp_path):
     lock taken, lays out its other pieces first, then takes the piece from the cache."""
     import threading
 
-    from build_tools.manuals import lay_out
-    from build_tools.pieces import _LOCKS, lay_out_manual
-    from build_tools.publish import locked
+    from build_tools.printing.manuals import lay_out
+    from build_tools.printing.pieces import _LOCKS, lay_out_manual
+    from build_tools.pipeline.publish import locked
 
     html = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>t</title>\n'
             '<link rel="stylesheet" href="manual.css">\n</head>\n<body>\n'

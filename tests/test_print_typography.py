@@ -10,8 +10,8 @@ import pdfplumber
 import pytest
 from docutils.utils.smartquotes import smartyPants
 
-from build_tools.mdhtml import myst_to_html
-from build_tools.packs import PackKey
+from build_tools.printing.mdhtml import myst_to_html
+from build_tools.resolve.keys import PackKey
 
 # Every trigger of markdown-it's "replacements" rule, each a text that must print as written.
 AS_WRITTEN = ["Art. 15(c)", "(C) and (c)", "(r) (R)", "(tm) (TM)", "(p)", "+-5", "Why??????", "Yes!!!!!",

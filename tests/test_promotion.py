@@ -1,8 +1,8 @@
 """A build stopped at any moment leaves the published pack either the complete old build or the complete new one.
 
 Nothing here times a kill: the build is stopped at named points by the test-only hook
-:func:`build_tools.publish.fault` (``COURSEPACK_FAULT``), in a real ``coursepack build`` process that dies by
-``os._exit`` there, and :func:`~build_tools.publish.promote` is stopped before each of its file-system
+:func:`build_tools.pipeline.publish.fault` (``COURSEPACK_FAULT``), in a real ``coursepack build`` process that dies by
+``os._exit`` there, and :func:`~build_tools.pipeline.publish.promote` is stopped before each of its file-system
 operations in turn. What is published afterwards is compared, file by file, with a known old build and a
 known new one, the build an uninterrupted run makes from the same start.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import publish
-from build_tools.publish import FAULT, FAULT_EXIT, promote, recover
+from build_tools.pipeline import publish
+from build_tools.pipeline.publish import FAULT, FAULT_EXIT, promote, recover
 
 from .conftest import REPO, run_cli
 
@@ -116,10 +116,10 @@ def test_a_build_killed_between_the_renames_of_promotion_is_recovered(edited, ca
 def test_a_failed_build_after_a_killed_promotion_still_restores_the_old_pack(edited):
     """recover() runs before every build of the pack: even one that then fails (here Sphinx refuses a page)
     brings the old pack back."""
-    from build_tools.build import build_pack
-    from build_tools.catalogue import load_repo
+    from build_tools.pipeline.build import build_pack
+    from build_tools.content.repository import load_repo
     from build_tools.errors import ProblemsFound
-    from build_tools.packs import PackKey
+    from build_tools.resolve.keys import PackKey
 
     root, old, _ = edited
     build_stopped_at(root, "promote-between-renames")

@@ -12,7 +12,7 @@ import typing
 
 import pytest
 
-from build_tools import model as m
+from build_tools.content import model as m
 from tests.conftest import run_cli
 
 PACK = "sample.{audience}.{sector}.{country}.en.participant"

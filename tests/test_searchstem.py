@@ -33,7 +33,7 @@ def _index(tmp: Path, language: str, extensions: str) -> bytes:
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_remembered_stems_give_the_same_search_index(tmp_path, language):
     alone = _index(tmp_path / "alone", language, "myst_parser")
-    remembered = _index(tmp_path / "remembered", language, "myst_parser,build_tools.searchstem")
+    remembered = _index(tmp_path / "remembered", language, "myst_parser,build_tools.site.searchstem")
     assert b"inspect" in alone  # the stems are in the index
     assert remembered == alone
 
@@ -41,7 +41,7 @@ def test_remembered_stems_give_the_same_search_index(tmp_path, language):
 def test_the_stemmer_answers_once_per_word():
     from sphinx.search.en import SearchEnglish
 
-    from build_tools.searchstem import _remembering
+    from build_tools.site.searchstem import _remembering
 
     calls = []
 
@@ -66,7 +66,7 @@ SHARED = {  # words both pages hold, which the English and the Spanish stemmers 
 _BUILD = """
 import sys
 from pathlib import Path
-from build_tools.sitebuild import build_site
+from build_tools.site.build import build_site
 for folder, language in zip(sys.argv[1::2], sys.argv[2::2]):
     folder = Path(folder)
     result = build_site(Path.cwd(), folder / "src", folder / "site", folder / "doctrees", {"language": language})

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from build_tools.packs import PackKey
-from build_tools.serve import inject, serve, snapshot
+from build_tools.resolve.keys import PackKey
+from build_tools.serve.preview import inject, serve, snapshot
 
 KEY = PackKey("sample", "labour-inspectors", "garment-textile", "BD", "en", "participant")
 HN = PackKey("sample", "labour-inspectors", "garment-textile", "HN", "en", "participant")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.context import as_of_phrase, ratification_phrase
-from build_tools.labels import load_labels
-from build_tools.packs import PackKey
-from build_tools.resolve import resolve
-from build_tools.timetable import to_minutes
+from build_tools.resolve.context import as_of_phrase, ratification_phrase
+from build_tools.i18n.labels import load_labels
+from build_tools.resolve.keys import PackKey
+from build_tools.resolve.pack import resolve
+from build_tools.content.timetable import to_minutes
 
 from .conftest import REPO, run_cli
 from .leaks import facilitator_only_texts, facilitator_only_titles, leaked

@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 import pytest
 
-from build_tools.catalogue import load_repo
-from build_tools.packs import PackKey
+from build_tools.content.repository import load_repo
+from build_tools.resolve.keys import PackKey
 
 from .browser import browser_page
 from .conftest import REPO
@@ -17,7 +17,7 @@ SESSION_PAGE = "modules/global-supply-chains/anatomy-of-a-supply-chain.html"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from build_tools.build import build_pack
+    from build_tools.pipeline.build import build_pack
 
     key = PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en", "participant")
     return build_pack(load_repo(REPO), key, tmp_path_factory.mktemp("out")).output / "site"

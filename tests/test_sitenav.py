@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.packs import PackKey
+from build_tools.resolve.keys import PackKey
 
 from .conftest import REPO
 
@@ -39,7 +39,7 @@ def test_every_page_has_furos_own_navigation_tree(built, key, tmp_path):
     src = built(key).parent / ".work" / key.id / "src"
     furo = _site(src, tmp_path / "furo", "myst_parser", key.language)
     log = []
-    ours = _site(src, tmp_path / "ours", "myst_parser,build_tools.sitenav", key.language, log)
+    ours = _site(src, tmp_path / "ours", "myst_parser,build_tools.site.nav", key.language, log)
     assert FURO_MAKES_IT not in log[0]  # the tree was made once, not left to furo
     assert len(furo) > 15 and sorted(ours) == sorted(furo)
     assert all(b'class="toctree-l2 current current-page"' in furo[page] for page in furo
@@ -57,7 +57,7 @@ def test_a_tree_it_does_not_know_is_left_to_furo(tmp_path):
     (src / "part" / "two.md").write_text("# Two\n")
     furo = _site(src, tmp_path / "furo", "myst_parser", "en")
     log = []
-    ours = _site(src, tmp_path / "ours", "myst_parser,build_tools.sitenav", "en", log)
+    ours = _site(src, tmp_path / "ours", "myst_parser,build_tools.site.nav", "en", log)
     assert FURO_MAKES_IT in log[0]
     assert b'class="caption"' in furo["part/one.html"]
     assert ours == furo
@@ -76,7 +76,7 @@ def test_markup_follows_furos_escaping(tmp_path):
     (src / "about.md").write_text("# About\n")
     furo = _site(src, tmp_path / "furo", "myst_parser", "en", smartquotes=False)
     log = []
-    ours = _site(src, tmp_path / "ours", "myst_parser,build_tools.sitenav", "en", log, smartquotes=False)
+    ours = _site(src, tmp_path / "ours", "myst_parser,build_tools.site.nav", "en", log, smartquotes=False)
     assert FURO_MAKES_IT not in log[0]
     assert b"aria-label='Toggle navigation of The \"voice\" &amp; &lt;rights&gt; of workers'" in furo["m/a.html"]
     assert ours == furo

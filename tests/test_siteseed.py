@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from build_tools.build import _SITE_UNFINISHED, build_pack
-from build_tools.catalogue import load_repo
-from build_tools.packs import PackKey
-from build_tools.publish import locked
+from build_tools.pipeline.build import _SITE_UNFINISHED, build_pack
+from build_tools.content.repository import load_repo
+from build_tools.resolve.keys import PackKey
+from build_tools.pipeline.publish import locked
 
 BD = PackKey("sample", "labour-inspectors", "agriculture", "BD", "en", "participant")
 HN = PackKey("sample", "labour-inspectors", "agriculture", "HN", "en", "participant")

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-import build_tools.catalogue
+import build_tools.content.repository
 
 from .conftest import run_cli
 
@@ -20,13 +20,13 @@ PACK = "sample.labour-inspectors.agriculture.bd.en.participant"
 def loads(monkeypatch):
     """How many times the content is loaded."""
     calls = []
-    real = build_tools.catalogue.load_repo
+    real = build_tools.content.repository.load_repo
 
     def counting(root):
         calls.append(root)
         return real(root)
 
-    monkeypatch.setattr(build_tools.catalogue, "load_repo", counting)
+    monkeypatch.setattr(build_tools.content.repository, "load_repo", counting)
     return calls
 
 

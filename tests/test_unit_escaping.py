@@ -10,15 +10,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from build_tools import model as m
-from build_tools.content_lint import FILTERS, VARIABLES
-from build_tools.labels import load_labels
-from build_tools.manuals import _css_string
-from build_tools.markdown import MySTSafe, md_escape, md_url
-from build_tools.mdhtml import myst_to_html
-from build_tools.questionbank import gift_escape, gift_text
-from build_tools.render import TrainerText, template_env
-from build_tools.xmlout import El, escape, to_bytes
+from build_tools.content import model as m
+from build_tools.content.lint import FILTERS, VARIABLES
+from build_tools.i18n.labels import load_labels
+from build_tools.printing.manuals import _css_string
+from build_tools.render.markdown import MySTSafe, md_escape, md_url
+from build_tools.printing.mdhtml import myst_to_html
+from build_tools.export.questionbank import gift_escape, gift_text
+from build_tools.render.pages import TrainerText, template_env
+from build_tools.export.xmlout import El, escape, to_bytes
 
 from .conftest import REPO
 

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from build_tools.catalogue import load_repo
-from build_tools.digest import pack_digest, pack_inputs
-from build_tools.model import Course
-from build_tools.packs import PackKey, SelectionError, expand, select
-from build_tools.resolve import resolve
+from build_tools.content.repository import load_repo
+from build_tools.pipeline.digest import pack_digest, pack_inputs
+from build_tools.content.model import Course
+from build_tools.resolve.keys import PackKey, SelectionError, expand, select
+from build_tools.resolve.pack import resolve
 
 COURSE = Course.model_validate({
     "id": "gsc-turin", "kind": "turin", "title": "T", "centre": "C", "summary": "S", "languages": ["en", "fr"],

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from build_tools.model import Break, Schedule
-from build_tools.timetable import Overflow, TooLong, place
+from build_tools.content.model import Break, Schedule
+from build_tools.content.timetable import Overflow, TooLong, place
 
 TURIN = Schedule(days=5, day_start="09:00", day_end="17:00", breaks=[
     Break(title="Coffee", at="10:30", minutes=15),

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from build_tools.model import When
+from build_tools.content.model import When
 
 PACK = {"audience": "labour-inspectors", "sector": "garment-textile", "country": "BD", "region": "asia-pacific",
         "language": "en", "edition": "participant"}

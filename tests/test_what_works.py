@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from build_tools.packs import PackKey
+from build_tools.resolve.keys import PackKey
 
 from .conftest import REPO
 from .test_site import page_text, site_text

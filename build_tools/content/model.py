@@ -1,0 +1,520 @@
+"""The content model: the one source of truth for modules, courses and contexts.
+
+Plain pydantic v2 classes. Pydantic is used (rather than dataclasses) because the same class then gives
+three things from one definition: validation with an error location for every field (mapped back to
+file:line:column by :mod:`build_tools.content.loader`), the JSON Schema that editors use to autocomplete
+(``coursepack schema``), and the docstring of every field as its description in that schema
+(``use_attribute_docstrings``).
+
+Cross-references (an audience id that must exist, a prerequisite cycle…) are not checked here but in
+:mod:`build_tools.content.validate`, which sees the whole catalogue at once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo,
+                      model_validator)
+from pydantic_core import PydanticCustomError
+
+SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,63}$"
+"""Ids become file names and URLs: lower-case letters, digits and hyphens, at most 64 characters."""
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+InstrumentCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
+Clock = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+OneLine = Annotated[str, StringConstraints(min_length=1, pattern=r"^[^\n]*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+
+EDITIONS = ("participant", "facilitator")
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors (a typo must not pass silently); field docstrings become descriptions."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+# --------------------------------------------------------------------------- variants
+
+
+class When(Strict):
+    """A condition on the pack being built. All keys given must match; a list matches any of its values."""
+
+    audience: Slug | list[Slug] | None = None
+    """Audience id(s), e.g. ``labour-inspectors``."""
+    sector: Slug | list[Slug] | None = None
+    """Sector id(s), e.g. ``garment-textile``."""
+    country: CountryCode | list[CountryCode] | None = None
+    """ISO 3166 alpha-2 country code(s), e.g. ``[BD, KH]``."""
+    region: Slug | list[Slug] | None = None
+    """ILO region id(s), e.g. ``asia-pacific``."""
+    language: LangCode | list[LangCode] | None = None
+    """Language code(s) of the pack, e.g. ``fr``."""
+    edition: Literal["participant", "facilitator"] | list[Literal["participant", "facilitator"]] | None = None
+    """``participant`` or ``facilitator``."""
+    not_: When | None = Field(default=None, alias="not")
+    """Matches when this nested condition does not."""
+    any: list[When] | None = None
+    """Matches when at least one of these nested conditions does."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> When:
+        if not any(getattr(self, k) is not None for k in WHEN_KEYS + ("not_", "any")):
+            raise PydanticCustomError("empty-when", "a `when:` needs at least one of: " + ", ".join(WHEN_KEYS + ("not", "any")))
+        return self
+
+    def matches(self, dims: dict[str, str]) -> bool:
+        """True when the pack dimensions (audience, sector, country, region, language, edition) satisfy this."""
+        for key in WHEN_KEYS:
+            want = getattr(self, key)
+            if want is None:
+                continue
+            values = want if isinstance(want, list) else [want]
+            if dims.get(key) not in values:
+                return False
+        if self.not_ is not None and self.not_.matches(dims):
+            return False
+        if self.any is not None and not any(w.matches(dims) for w in self.any):
+            return False
+        return True
+
+
+WHEN_KEYS = ("audience", "sector", "country", "region", "language", "edition")
+
+
+class Variant(Strict):
+    """A block of the session body that appears only in the packs its `when:` selects."""
+
+    when: When
+    """Which packs get this block."""
+    title: OneLine | None = None
+    """Optional heading shown above the block."""
+    body: Text
+    """MyST Markdown, shown after the session's common body, in the order the variants are listed."""
+
+
+# --------------------------------------------------------------------------- sessions
+
+ActivityType = Literal[
+    "case-study", "group-work", "role-play", "discussion", "quiz", "presentation", "exercise", "field-visit",
+    "simulation", "reflection",
+]
+
+
+class Activity(Strict):
+    """Something participants do during a session."""
+
+    type: ActivityType
+    """Kind of activity."""
+    title: OneLine
+    """Short name shown in the agenda, e.g. "Mapping a garment supply chain"."""
+    minutes: int = Field(gt=0, le=480)
+    """Planned duration in minutes (part of the session's minutes)."""
+    instructions: Text
+    """What participants are asked to do (MyST Markdown)."""
+    materials: list[OneLine] = []
+    """What the facilitator prepares: handouts, flipcharts, cards."""
+    when: When | None = None
+    """Only in the packs this selects; always shown when absent."""
+
+
+class Choice(Strict):
+    """One answer option of an assessment item."""
+
+    text: OneLine
+    """The option as participants read it."""
+    correct: bool = False
+    """True for the right answer(s): the answer key, shown only in the facilitator edition."""
+    feedback: OneLine | None = None
+    """Shown after answering this option (facilitator edition and question bank only)."""
+
+
+class AssessmentItem(Strict):
+    """A question that checks a learning objective."""
+
+    id: Slug
+    """Stable id within the session (question banks use it)."""
+    question: Text
+    """The question as participants read it."""
+    choices: list[Choice] = Field(min_length=2)
+    """Options; at least one is marked ``correct: true``."""
+    feedback: OneLine | None = None
+    """General feedback: why the right answer is right (facilitator edition and question bank only)."""
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> AssessmentItem:
+        if not any(c.correct for c in self.choices):
+            raise PydanticCustomError("no-correct-choice",
+                                      "no choice is marked `correct: true`; the answer key needs at least one")
+        return self
+
+
+class Session(Strict):
+    """One teaching block of a module, placed in the timetable as a unit."""
+
+    id: Slug
+    """Unique within the module."""
+    title: OneLine
+    """As shown in the agenda and as the page title."""
+    minutes: int = Field(gt=0, le=480)
+    """Planned duration in minutes, activities included."""
+    body: Text
+    """MyST Markdown shown to everyone. May use the declared context variables, e.g. ``{{ country.name }}``."""
+    activities: list[Activity] = []
+    """What participants do, in order."""
+    facilitator_notes: Text | None = None
+    """Guidance for the trainer: facilitator edition only."""
+    assessment: list[AssessmentItem] = []
+    """Questions that check this session's objectives."""
+    variants: list[Variant] = []
+    """Blocks shown only to some packs (audience, sector, country…)."""
+
+    @model_validator(mode="after")
+    def _activities_fit(self) -> Session:
+        total = sum(a.minutes for a in self.activities)
+        if total > self.minutes:
+            raise PydanticCustomError(
+                "activities-too-long", "activities take {total} minutes but the session has {minutes}; "
+                "raise `minutes` or shorten the activities", {"total": total, "minutes": self.minutes})
+        return self
+
+
+# --------------------------------------------------------------------------- modules
+
+MEASURABLE_VERBS = frozenset("""
+analyse analyze apply appraise assess calculate categorize choose classify compare compile construct contrast
+create critique defend define demonstrate describe design develop differentiate discuss distinguish draft
+estimate evaluate examine explain formulate identify illustrate interpret justify list map name negotiate
+organise organize outline plan prepare prioritise prioritize propose rank recognise recognize recommend relate
+report select state summarise summarize use
+""".split())
+"""Verbs that name something a facilitator can observe (Bloom's taxonomy). "Understand" and "know" are not."""
+
+
+def _measurable(text: str, info: ValidationInfo) -> str:
+    if info.context and info.context.get("translated"):
+        return text  # the verb list is English; translations are checked by their translators
+    verb = re.split(r"[\s,]", text.strip(), maxsplit=1)[0].lower()
+    if verb not in MEASURABLE_VERBS:
+        raise PydanticCustomError("objective-verb", "objective '{text}' does not start with a measurable verb; "
+                                  "use one such as explain, identify, apply, compare, analyse, plan", {"text": text})
+    return text
+
+
+Objective = Annotated[OneLine, AfterValidator(_measurable)]
+
+
+class Module(Strict):
+    """A training module: a unit of learning with its own objectives, taught in one or more sessions."""
+
+    id: Slug
+    """Unique id; also the file name (``modules/<id>.yml``) and the URL of the module page."""
+    title: OneLine
+    """As shown on the pack home page and in the manuals."""
+    version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")]
+    """Content version, e.g. ``"1.2"``. Kept as text: 1.10 is not 1.1."""
+    status: Literal["draft", "reviewed", "published"]
+    """Editorial status. Draft modules are reported by ``check`` when a course uses them."""
+    summary: Text
+    """Two or three sentences: what the module is about and why it matters."""
+    audiences: list[Slug] = []
+    """Audiences the module is for; empty means every audience."""
+    sectors: list[Slug] = []
+    """Sectors the module is for; empty means every sector."""
+    instruments: list[InstrumentCode] = []
+    """Instruments taught (codes from the instruments catalogue, e.g. C081, MNE-DECLARATION)."""
+    objectives: list[Objective] = Field(min_length=1)
+    """Learning objectives, each starting with a measurable verb ("Explain…", "Identify…")."""
+    key_points: list[OneLine] = []
+    """What participants should remember, shown at the end of the module."""
+    prerequisites: list[Slug] = []
+    """Modules that must come earlier in a course."""
+    sessions: list[Session] = Field(min_length=1)
+    """Sessions in teaching order."""
+
+    def applies_to(self, audience: str, sector: str) -> bool:
+        """Whether a pack for this audience and sector includes the module."""
+        return (not self.audiences or audience in self.audiences) and (not self.sectors or sector in self.sectors)
+
+    @property
+    def minutes(self) -> int:
+        """Total planned minutes of all sessions."""
+        return sum(s.minutes for s in self.sessions)
+
+
+# --------------------------------------------------------------------------- courses
+
+
+class Break(Strict):
+    """A fixed break in each day, e.g. lunch."""
+
+    title: OneLine
+    """As shown in the timetable, e.g. "Lunch"."""
+    at: Clock
+    """Start time, 24-hour ``HH:MM``; quote it (``"10:30"``)."""
+    minutes: int = Field(gt=0, le=240)
+    """Length in minutes."""
+
+
+class Schedule(Strict):
+    """The course's days: sessions are placed in order into the time between breaks."""
+
+    days: int = Field(gt=0, le=60)
+    """Number of teaching days."""
+    day_start: Clock = "09:00"
+    """Start of each day, ``HH:MM``."""
+    day_end: Clock = "17:00"
+    """End of each day, ``HH:MM``."""
+    breaks: list[Break] = []
+    """Fixed daily breaks."""
+    start_date: IsoDate | None = None
+    """First day of the course, ``YYYY-MM-DD``, if the course has fixed dates."""
+
+
+class OfferedFor(Strict):
+    """The pack dimensions a course is offered for: one pack per combination."""
+
+    audiences: list[Slug] = Field(min_length=1)
+    """Audience ids."""
+    sectors: list[Slug] = Field(min_length=1)
+    """Sector ids."""
+    countries: list[CountryCode] = Field(min_length=1)
+    """ISO 3166 alpha-2 codes of the countries with a country pack."""
+
+
+Output = Literal["html", "pdf", "scorm12", "scorm2004", "cc", "offline", "questions"]
+
+
+class Course(Strict):
+    """A course: an ordered selection of modules, offered for some audiences, sectors and countries."""
+
+    id: Slug
+    """Unique id; also the file name (``curriculum/<id>.yml``)."""
+    kind: Literal["turin", "regional", "e-campus", "blended"]
+    """Delivery: face to face at the Turin Centre, at a regional centre, online on the e-campus, or both."""
+    title: OneLine
+    """Course title as shown on covers."""
+    centre: OneLine
+    """Training centre delivering the course (author of the PDFs)."""
+    summary: Text
+    """What the course offers and to whom."""
+    languages: list[LangCode] = Field(min_length=1)
+    """Languages the course is offered in; the first is the source language."""
+    offered_for: OfferedFor
+    """Dimensions the course expands to."""
+    modules: list[Slug] = Field(min_length=1)
+    """Modules in teaching order."""
+    schedule: Schedule
+    """Days and times."""
+    outputs: list[Output] = ["html", "pdf"]
+    """What a build of this course produces."""
+    editions: list[Literal["participant", "facilitator"]] = list(EDITIONS)
+    """Editions built."""
+    paper: Literal["a4", "letter"] = "a4"
+    """Paper size of the printed manuals."""
+    licence: OneLine = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+    """Licence printed in the manuals' imprint."""
+    fallback_languages: list[LangCode] = []
+    """Languages whose packs may show source-language text (marked as such) where a translation is missing
+    or out of date. Packs in any other language need complete, current translations."""
+
+    @property
+    def source_language(self) -> str:
+        """The language the YAML is written in: the first of ``languages``."""
+        return self.languages[0]
+
+
+# --------------------------------------------------------------------------- contexts
+
+
+class Audience(Strict):
+    """A group of participants a pack is tailored for."""
+
+    id: Slug
+    """Used in courses and in `when:`."""
+    title: OneLine
+    """As shown to readers, e.g. "Labour inspectors"."""
+    description: Text
+    """Who they are and what they need from the training."""
+
+
+class Sector(Strict):
+    """An economic sector with global supply chains."""
+
+    id: Slug
+    """Used in courses and in `when:`."""
+    title: OneLine
+    """As shown to readers."""
+    description: Text
+    """How its supply chains work and their main decent work deficits."""
+
+
+class Region(Strict):
+    """An ILO region."""
+
+    id: Slug
+    """E.g. ``asia-pacific``."""
+    title: OneLine
+    """E.g. "Asia and the Pacific"."""
+
+
+class Instrument(Strict):
+    """An ILO Convention, Protocol, Recommendation or Declaration."""
+
+    code: InstrumentCode
+    """E.g. ``C081``, ``P029``, ``R204``, ``MNE-DECLARATION``."""
+    title: OneLine
+    """Official short title, e.g. "Labour Inspection Convention, 1947 (No. 81)"."""
+    year: int = Field(ge=1919, le=2100)
+    """Year of adoption by the International Labour Conference (or Governing Body)."""
+    kind: Literal["convention", "protocol", "recommendation", "declaration"]
+    """Legal form. Only Conventions and Protocols are ratified."""
+    category: Literal["fundamental", "governance", "technical", "declaration"]
+    """ILO classification."""
+    url: Annotated[str, StringConstraints(pattern=r"^https://")]
+    """Official reference (NORMLEX or ilo.org)."""
+    summary: OneLine
+    """One sentence on what it requires."""
+
+    @property
+    def ratifiable(self) -> bool:
+        """Conventions and Protocols are ratified; Recommendations and Declarations are not."""
+        return self.kind in ("convention", "protocol")
+
+
+class Sourced(Strict):
+    """Where a fact comes from."""
+
+    source: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+    """URL of the page the fact was read from."""
+    as_of: OneLine | None = None
+    """Date the source states (or the year of the report)."""
+
+
+class Ratification(Sourced):
+    """A country's ratification status of one instrument, as a source states it."""
+
+    status: Literal["ratified", "not-ratified", "unverified"]
+    """``not-ratified`` is only valid as of ``as_of``; ``unverified`` is never shown as a fact."""
+    year: int | None = Field(default=None, ge=1919, le=2100)
+    """Year of ratification, where a source gives it."""
+    date: IsoDate | None = None
+    """Full date of registration, where a source gives it."""
+    note: str | None = None
+    """How the fact was read; caveats."""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Ratification:
+        if self.status != "unverified" and not (self.source and self.as_of):
+            raise PydanticCustomError("unsourced-fact", "a `{status}` fact needs `source` and `as_of`; "
+                                      "mark it `unverified` otherwise", {"status": self.status})
+        if self.status != "ratified" and self.year is not None:
+            raise PydanticCustomError("year-not-ratified", "only a `ratified` fact has a `year`")
+        return self
+
+
+class CountryFact(Sourced):
+    """A short sourced statement about a country (EPZs, institutions…)."""
+
+    text: Text
+    """The statement, as it will be shown."""
+    verified: bool = True
+    """False when no source could confirm it: never shown in a pack."""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> CountryFact:
+        if self.verified and not (self.source and self.as_of):
+            raise PydanticCustomError("unsourced-fact",
+                                      "a verified fact needs `source` and `as_of`; set `verified: false` otherwise")
+        return self
+
+
+class Country(Strict):
+    """A country profile: the facts country packs read through ``{{ country.… }}``."""
+
+    code: CountryCode
+    """ISO 3166 alpha-2, e.g. ``BD``; also the file name."""
+    name: OneLine
+    """Short English name, e.g. "Bangladesh"."""
+    region: Slug
+    """ILO region id."""
+    languages: list[LangCode] = Field(min_length=1)
+    """Official or main languages (ISO 639 codes)."""
+    ratifications: dict[InstrumentCode, Ratification] = {}
+    """Ratification status per instrument code."""
+    epz: CountryFact | None = None
+    """Export processing zones (or equivalent special economic zones) in the country."""
+    notes: list[CountryFact] = []
+    """Other short facts useful in a country pack."""
+
+
+class Term(Strict):
+    """A glossary entry; trainer text links to it with {term}`Term`."""
+
+    term: OneLine
+    """The term as written in text, e.g. "Due diligence"."""
+    definition: Text
+    """A plain-language definition, one to three sentences."""
+    source: OneLine | None = None
+    """Where the definition comes from, e.g. an ILO instrument or report."""
+
+
+# Files that hold a list of context entries: ``curriculum/contexts/<name>.yml``.
+
+
+class AudiencesFile(Strict):
+    """``curriculum/contexts/audiences.yml``."""
+
+    audiences: list[Audience] = Field(min_length=1)
+    """Every audience a course can be offered for."""
+
+
+class SectorsFile(Strict):
+    """``curriculum/contexts/sectors.yml``."""
+
+    sectors: list[Sector] = Field(min_length=1)
+    """Every sector a course can be offered for."""
+
+
+class RegionsFile(Strict):
+    """``curriculum/contexts/regions.yml``."""
+
+    regions: list[Region] = Field(min_length=1)
+    """The ILO regions."""
+
+
+class InstrumentsFile(Strict):
+    """``curriculum/contexts/instruments.yml``."""
+
+    instruments: list[Instrument] = Field(min_length=1)
+    """The instruments modules may teach."""
+
+
+class GlossaryFile(Strict):
+    """``curriculum/contexts/glossary.yml``."""
+
+    terms: list[Term] = Field(min_length=1)
+    """Glossary entries, shown on every pack's glossary page."""
+
+
+class Catalogue(BaseModel):
+    """Everything loaded from a repository: what validation, resolution and rendering work on."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    modules: dict[str, Module] = {}
+    courses: dict[str, Course] = {}
+    audiences: dict[str, Audience] = {}
+    sectors: dict[str, Sector] = {}
+    regions: dict[str, Region] = {}
+    instruments: dict[str, Instrument] = {}
+    countries: dict[str, Country] = {}
+    glossary: dict[str, Term] = {}

@@ -1,0 +1,304 @@
+"""Many packs: every pack of one or more courses, in worker processes, skipping what is up to date.
+
+Each pack is an independent job (:func:`run_job`), so the same jobs run in local processes here and on a
+Dask cluster (:mod:`build_tools.matrix.distributed`). A worker loads the repository once and keeps it for all
+its jobs (a local worker is forked with the repository the command already loaded and checked).
+Facilitator packs go first: each lays out the participant manual its page references need, which the
+participant pack of the same country then finds laid out (see :mod:`build_tools.printing.cache`). So the
+long jobs come first and the short ones last, and the workers finish close together.
+
+After the run, ``OUT/manifest.json`` lists every pack with its dimensions, digest and outputs, and
+``OUT/index.html`` links them, for the people who publish the packs (at the URL, for a Dask matrix that
+uploads to one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from ..pipeline.publish import replacing
+from ..resolve.keys import PackKey
+
+_REPOS: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One pack to build; plain strings so it pickles to any worker."""
+
+    pack_id: str
+    root: str
+    out: str
+    formats: tuple[str, ...] | None = None
+    """None: the course's outputs."""
+    force: bool = False
+    timeout: float | None = None
+    """Seconds the build may take (see :func:`time_limit`); None: no limit."""
+
+
+@dataclass
+class JobResult:
+    pack_id: str
+    status: str
+    """``built``, ``skipped`` (up to date) or ``failed``."""
+    digest: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+    """Output name → path relative to the output folder."""
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    peak_mib: float = 0.0
+    """Peak resident memory of the worker process so far."""
+
+
+def _repo(root: str):
+    if root not in _REPOS:
+        from ..content.repository import load_repo
+
+        _REPOS[root] = load_repo(Path(root))
+    return _REPOS[root]
+
+
+def run_job(job: Job) -> JobResult:
+    """Build one pack (or find it up to date). Never raises for a content problem: it is in the result."""
+    from ..pipeline.build import build_pack
+    from ..errors import ProblemsFound, environment_failure, naming
+    from ..resolve.pack import PackError
+
+    started = time.perf_counter()
+    key = PackKey.parse(job.pack_id)
+    built, problems = None, None
+    try:
+        with time_limit(job.timeout), naming(Path(job.out)):
+            built = build_pack(_repo(job.root), key, Path(job.out), formats=job.formats, force=job.force)
+    except PackTimeout:
+        if built is None:  # (the limit may also run out just after the pack was built)
+            problems = [f"stopped after {job.timeout:g} s (--timeout): this pack took too long to build; its "
+                        f"earlier output, if any, is unchanged. Build it alone (`coursepack build "
+                        f"{job.pack_id}`) to see where it spends its time"]
+    except ProblemsFound as exc:
+        problems = [p.format() for p in exc.problems]
+    except PackError as exc:
+        problems = [str(exc)]
+    except Exception as exc:  # the disk, a library… or a bug: report it with the pack rather than stop the matrix
+        failure = environment_failure(exc)
+        problems = [failure.format()] if failure else [f"internal error: {type(exc).__name__}: {exc}"]
+    seconds = time.perf_counter() - started
+    if problems is not None:
+        result = JobResult(job.pack_id, "failed", problems=problems, seconds=seconds)
+    else:
+        files = {n: str(p.relative_to(job.out)) for n, p in built.files.items()}
+        result = JobResult(job.pack_id, "skipped" if built.skipped else "built", built.digest, files, seconds)
+    result.peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+class PackTimeout(BaseException):
+    """A job ran past its time limit. Not an ``Exception``, so that no ``except Exception`` inside Sphinx or
+    WeasyPrint catches it; on its way out, ``build_pack`` discards the pack's staging folder, and every
+    cache entry is written under a temporary name first, so nothing half-made is left to be used."""
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt the block with :class:`PackTimeout` after ``seconds``: a matrix of thousands of packs must
+    not wait for ever on one pathological pack (a huge table, say). Uses SIGALRM, so it applies in a
+    process's main thread only: local workers run their jobs there; Dask runs them in worker threads,
+    where the cluster's own limits apply instead.
+
+    Python prints and drops an exception raised in a finalizer or a weak reference's callback, and the
+    build would go on; an exception raised while a module is being imported leaves that module half made
+    for every later job of the worker (a first ``import weasyprint`` cut short breaks every later manual).
+    A signal that lands in either is tried again 10 ms later. The signal also comes again every second
+    until the block ends, in case another such place drops it; a second is far longer than a stopped
+    build needs to clean up (it removes its staging folder)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        if _must_wait(frame):
+            signal.setitimer(signal.ITIMER_REAL, 0.01, _AGAIN)
+            return
+        raise PackTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _AGAIN)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+_AGAIN = 1.0
+"""Seconds between signals once the time limit has run out (see :func:`time_limit`)."""
+
+
+def _must_wait(frame) -> bool:
+    """Whether Python is running a ``__del__`` or a weak reference's callback (where it drops exceptions),
+    or importing a module (which an exception would leave half made)."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "__del__" or code.co_filename.endswith(f"{os.sep}weakref.py") \
+                or code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...] | None = None,
+         shard: tuple[int, int] | None = None) -> list[Job]:
+    """The jobs, facilitator editions first (see the module's docstring)."""
+    ordered = sorted(keys)
+    if shard:
+        index, count = shard
+        ordered = [k for i, k in enumerate(ordered) if i % count == index - 1]
+    ordered.sort(key=lambda k: (k.edition != "facilitator", k))
+    return [Job(k.id, str(root), str(out), formats) for k in ordered]
+
+
+class Progress:
+    """A progress line with counts and an ETA; a line per pack when not on a terminal."""
+
+    def __init__(self, total: int, quiet: bool = False, stream=None):
+        self.total, self.done, self.quiet, self.stream = total, 0, quiet, stream or sys.stderr
+        self.started = time.perf_counter()
+        self.counts = {"built": 0, "skipped": 0, "failed": 0}
+        self.tty = self.stream.isatty()
+
+    def update(self, result: JobResult) -> None:
+        self.done += 1
+        self.counts[result.status] += 1
+        if self.quiet:
+            return
+        elapsed = time.perf_counter() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        width = 24
+        filled = int(width * self.done / self.total)
+        bar = "#" * filled + "." * (width - filled)
+        line = (f"[{bar}] {self.done}/{self.total} built {self.counts['built']} skipped {self.counts['skipped']} "
+                f"failed {self.counts['failed']} · ETA {_duration(eta)} · {result.status} {result.pack_id}")
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + line[:150])
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def run_local(jobs: list[Job], workers: int, progress: Progress, repo=None) -> list[JobResult]:
+    """Run the jobs in ``workers`` processes (in this process when 1), reporting each as it finishes.
+    ``repo``, the repository the jobs' root holds, if already loaded: forked workers inherit it."""
+    results: list[JobResult] = []
+    _REPOS.clear()  # the content may have changed since an earlier run in this process
+    if repo is not None:
+        _REPOS.update({job.root: repo for job in jobs})
+    if workers <= 1:
+        for job in jobs:
+            results.append(run_job(job))
+            progress.update(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = {pool.submit(run_job, job) for job in jobs}
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                results.append(future.result())
+                progress.update(results[-1])
+    return results
+
+
+def summary(results: list[JobResult]) -> str:
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
+    lines = [f"{'status':<8} {'seconds':>7}  pack", f"{'-' * 8} {'-' * 7}  {'-' * 40}"]
+    for r in sorted(results, key=lambda r: (r.status != "failed", r.pack_id)):
+        lines.append(f"{r.status:<8} {r.seconds:>7.1f}  {r.pack_id}")
+        lines += [f"{'':17}{line}" for p in r.problems[:5] for line in p.splitlines()]
+        if len(r.problems) > 5:
+            lines.append(f"{'':17}... and {len(r.problems) - 5} more")
+    peak = max((r.peak_mib for r in results), default=0)
+    lines.append(f"{counts['built']} built, {counts['skipped']} skipped as unchanged, {counts['failed']} failed; "
+                 f"peak memory per worker {peak:.0f} MiB")
+    return "\n".join(lines)
+
+
+def write_catalogue(out: Path | str, results: list[JobResult]) -> None:
+    """``manifest.json`` and ``index.html`` for every pack present in the output: a folder, or the fsspec
+    URL a Dask matrix uploaded to (where a pack is present once its stamp is, see ``upload_pack``)."""
+    read, present, write = _remote(out) if isinstance(out, str) and "://" in out else _local(Path(out))
+    manifest = _load_manifest(read)
+    for r in results:
+        if r.status != "failed" and r.files:  # a pack with nothing to build keeps its entry as it was
+            key = PackKey.parse(r.pack_id)
+            manifest[r.pack_id] = {"id": r.pack_id, **key.as_dict(), "digest": r.digest, "outputs": r.files}
+    packs = [manifest[k] for k in sorted(manifest) if present(k)]
+    write("manifest.json", json.dumps({"packs": packs}, indent=2, ensure_ascii=False) + "\n")
+    rows = []
+    for p in packs:
+        links = " · ".join(f'<a href="{escape(path)}">{escape(name)}</a>' for name, path in sorted(p["outputs"].items())
+                           if not name.startswith("handout-"))
+        rows.append(f"<tr><td>{escape(p['course'])}</td><td>{escape(p['audience'])}</td><td>{escape(p['sector'])}</td>"
+                    f"<td>{escape(p['country'])}</td><td>{escape(p['language'])}</td><td>{escape(p['edition'])}</td>"
+                    f"<td>{links}</td><td><code>{escape(p['digest'])}</code></td></tr>")
+    write("index.html", _INDEX.format(count=len(packs), rows="\n".join(rows)))
+
+
+def _local(out: Path):
+    """(read a file, is a pack there, write a file atomically) for an output folder."""
+
+    def write(name: str, text: str) -> None:
+        with replacing(out / name) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+
+    return (lambda name: (out / name).read_text(encoding="utf-8"), lambda pack: (out / pack).exists(), write)
+
+
+def _remote(url: str):
+    """The same for an fsspec URL; writing one object is atomic on every store."""
+    import fsspec
+
+    from ..pipeline.build import STAMP
+
+    fs, root = fsspec.core.url_to_fs(url)
+    return (lambda name: fs.cat_file(f"{root}/{name}").decode("utf-8"),
+            lambda pack: fs.exists(f"{root}/{pack}/{STAMP}"),
+            lambda name, text: fs.pipe_file(f"{root}/{name}", text.encode("utf-8")))
+
+
+def _load_manifest(read) -> dict:
+    try:
+        return {p["id"]: p for p in json.loads(read("manifest.json"))["packs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+_INDEX = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Course packs</title>
+<style>body{{font-family:system-ui,sans-serif;margin:1.5rem;color:#1a1a1a}}table{{border-collapse:collapse}}
+th,td{{border:1px solid #ccd;padding:.3rem .5rem;text-align:left;font-size:.9rem}}th{{background:#eef}}</style>
+</head><body><h1>Course packs</h1><p>{count} packs.</p>
+<table><thead><tr><th scope="col">Course</th><th scope="col">Audience</th><th scope="col">Sector</th>
+<th scope="col">Country</th><th scope="col">Language</th><th scope="col">Edition</th><th scope="col">Outputs</th>
+<th scope="col">Digest</th></tr></thead><tbody>
+{rows}
+</tbody></table></body></html>
+"""
+

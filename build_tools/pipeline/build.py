@@ -1,0 +1,236 @@
+"""Build one pack, top to bottom: resolve → render → site (→ print → package), then promote atomically.
+
+Output layout (``OUT`` is ``_build/`` by default)::
+
+    OUT/<pack-id>/site/index.html          the HTML site
+    OUT/<pack-id>/...                      PDFs and packages, beside the site
+    OUT/.work/<pack-id>/src/               the generated MyST tree (kept for incremental builds)
+    OUT/.work/<pack-id>/doctrees/          Sphinx's environment (never published)
+    OUT/.work/<pack-id>/site/              Sphinx's output, copied into the pack when the build succeeds
+    OUT/.cache/print/<digest>/             laid-out participant manuals (see printing/cache.py)
+    OUT/.cache/print/pieces/               laid-out pieces of manuals (see printing/pieces.py)
+
+Nothing under ``OUT/<pack-id>`` changes unless the whole build succeeded. ``OUT/<pack-id>/.coursepack.json``
+records the digest and outputs of the last build: a pack whose digest has not changed is not rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..content.repository import Repo
+from ..content.validate import refuse_links_outside
+from ..errors import ProblemsFound
+from ..export import export_pack
+from ..export.pack import EXPORT_FORMATS, PARTICIPANT_FORMATS
+from ..i18n.labels import LocaleFormat, load_labels
+from ..printing import print_pack
+from ..render import render_pack, write_tree
+from ..render.bidi import language_to_mark
+from ..render.htmltext import html_values
+from ..resolve import resolve_pack
+from ..resolve.keys import PackKey
+from ..resolve.pack import Pack
+from ..site import build_site
+from ..site.build import set_direction
+from ..site.seed import seed
+from .clean import IN_USE, touch
+from .digest import pack_digest
+from .publish import copy_site, discard, fault, locked, promote, recover, staging_dir
+
+
+@dataclass
+class PackBuild:
+    key: PackKey
+    output: Path
+    digest: str
+    pages: int
+    changed: int
+    seconds: float
+    files: dict[str, Path] = field(default_factory=dict)
+    """Output name (``site``, ``participant-manual``…) → path."""
+    skipped: bool = False
+    """True when the pack was up to date and nothing was built."""
+
+
+STAMP = ".coursepack.json"
+
+
+def _up_to_date(final: Path, digest: str, formats) -> dict[str, Path] | None:
+    """The outputs of the last build if it had this digest and these formats, and they are all there."""
+    try:
+        stamp = json.loads((final / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = {name: final / rel for name, rel in stamp.get("files", {}).items()}
+    if stamp.get("digest") == digest and set(formats) <= set(stamp.get("formats", ())) \
+            and all(p.exists() for p in files.values()):
+        return files
+    return None
+
+
+def site_overrides(pack: Pack, labels) -> dict:
+    """What one pack's Sphinx build changes in the base ``conf.py``."""
+    edition = labels["edition_facilitator"] if pack.facilitator else labels["edition_participant"]
+    options = {"navigation_with_keys": True, "top_of_page_buttons": []}
+    if pack.facilitator:
+        options["announcement"] = edition
+    fmt = LocaleFormat(pack.language)
+    languages = [{"code": lang, "name": fmt.language_name(lang), "current": lang == pack.language,
+                  "pack": replace(pack.key, language=lang).id} for lang in pack.course.languages]
+    return {"language": pack.language, **html_values({  # the theme prints these raw: see render/htmltext.py
+        "project": pack.course.title,
+        "author": pack.course.centre,
+        "html_title": f"{pack.course.title} · {pack.country.name} · {edition}",
+        "html_theme_options": options,
+        "html_context": {"coursepack_languages": languages, "coursepack_languages_label": labels["languages"]},
+    })}
+
+
+FORMATS = ("html", "pdf")
+ALL_FORMATS = FORMATS + EXPORT_FORMATS
+
+
+def pack_formats(pack: Pack, formats=None) -> tuple[str, ...]:
+    """What to build for a pack: the given formats, or else the course's outputs. Packages made for
+    participants (SCORM, cartridge, offline zip) are left out of facilitator editions, and the question
+    bank, which holds the answer keys, out of participant editions."""
+    wanted = tuple(formats) if formats else tuple(pack.course.outputs)
+    excluded = PARTICIPANT_FORMATS if pack.facilitator else ("questions",)
+    wanted = tuple(f for f in wanted if f not in excluded)
+    if any(f in EXPORT_FORMATS and f != "questions" for f in wanted) and "html" not in wanted:
+        wanted = ("html",) + wanted  # the packages are made from the site
+    return wanted
+
+
+def _outputs_to_keep(final: Path, digest: str, formats) -> dict[str, tuple[str, str]]:
+    """Outputs of the last build, in formats not asked for now, when it had the same digest: a build of
+    only the PDFs must not delete the site. Name → (format, path relative to the pack folder)."""
+    try:
+        stamp = json.loads((final / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if stamp.get("digest") != digest:
+        return {}  # another version: its outputs are stale
+    kept = {}
+    for name, rel in stamp.get("files", {}).items():
+        fmt = "html" if name == "site" else "pdf" if name in ("participant-manual", "facilitator-guide") \
+            or name.startswith("handout-") else name
+        if fmt not in formats and (final / rel).exists():
+            kept[name] = (fmt, rel)
+    return kept
+
+
+def is_up_to_date(repo: Repo, key: PackKey, out: Path, formats=None) -> bool:
+    """Whether ``out/<pack-id>`` already holds this pack, built from the same inputs, in these formats."""
+    try:
+        pack = resolve_pack(repo, key)
+    except ProblemsFound:
+        return False
+    return _up_to_date(out / key.id, pack_digest(repo, pack), pack_formats(pack, formats)) is not None
+
+
+_SITE_UNFINISHED = "site-unfinished"
+
+
+def _start_site_build(work: Path) -> None:
+    """Sphinx keeps its state in ``work`` between builds, and a build stopped half-way (Ctrl-C, the
+    matrix's --timeout, a kill) leaves that state half-made: the environment saved before the pages were
+    written, the search index not. The next build would then fail on Sphinx's warning about the index, or
+    keep a page cut short. A marker stands while Sphinx runs (and the pages get their direction); a build
+    that finds it left behind lets Sphinx start afresh."""
+    marker = work / _SITE_UNFINISHED
+    if marker.exists():
+        shutil.rmtree(work / "site", ignore_errors=True)
+        shutil.rmtree(work / "doctrees", ignore_errors=True)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+
+def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool = False,
+               log: Callable[[str], None] = lambda s: None) -> PackBuild:
+    """Build one pack into ``out/<pack-id>``; raise :class:`ProblemsFound` (output untouched) on failure.
+    ``formats`` defaults to the course's outputs. An up-to-date pack (same digest, same formats, outputs
+    present) is not rebuilt unless ``force``."""
+    started = time.perf_counter()
+    pack = resolve_pack(repo, key)
+    formats = pack_formats(pack, formats)
+    digest = pack_digest(repo, pack)
+    final = out / key.id
+    work = out / ".work" / key.id
+    if not formats:  # e.g. only SCORM asked for a facilitator edition: nothing to do, nothing touched
+        log("  nothing to build for this edition with these formats")
+        return PackBuild(key, final, digest, 0, 0, 0.0, {}, skipped=True)
+    with locked(out / IN_USE, shared=True), locked(out / ".work" / f"{key.id}.lock"):
+        recover(final)
+        fault("build-start", key.id)
+        existing = None if force else _up_to_date(final, digest, formats)
+        if existing is not None:
+            log("  up to date")
+            return PackBuild(key, final, digest, 0, 0, time.perf_counter() - started, existing, skipped=True)
+        kept = _outputs_to_keep(final, digest, formats)
+        pages, assets = render_pack(repo, pack, digest)
+        refuse_links_outside(repo.root, assets)  # as `check` does: nothing from outside is copied
+        if "html" in formats and not (work / "doctrees" / "environment.pickle").exists():
+            seeded = seed(out / ".work", key, pages, _SITE_UNFINISHED)
+            if seeded:
+                log(f"  Sphinx state seeded from {seeded[0]} ({seeded[1]} of {len(pages)} pages the same)")
+        changed = write_tree(work / "src", {**pages, **assets})
+        touch(work)  # used now: see pipeline/clean.py
+        log(f"  rendered {len(pages)} pages ({len(changed)} changed)")
+        staging = staging_dir(final)
+        files: dict[str, Path] = {}
+        try:
+            if "html" in formats:
+                labels = load_labels(repo.root / "templates", pack.language)
+                _start_site_build(work)
+                result = build_site(repo.root, work / "src", work / "site", work / "doctrees",
+                                    site_overrides(pack, labels))
+                if result.warnings:
+                    # Sphinx warns while reading a page; keep no environment that remembers the page as
+                    # read, or the next build would skip it, see no warning and publish it.
+                    shutil.rmtree(work / "doctrees", ignore_errors=True)
+                    raise ProblemsFound(result.warnings)
+                if LocaleFormat(pack.language).rtl:
+                    set_direction(work / "site", "rtl", language_to_mark(pack))
+                # Sphinx writes into a folder of its own, kept between builds so that it rewrites only
+                # the pages that changed; the published site is a copy (not hard links: Sphinx rewrites
+                # files in place, which would change a published page before the build succeeds).
+                (work / _SITE_UNFINISHED).unlink()
+                copy_site(work / "site", staging / "site", key.id, ignore=shutil.ignore_patterns(".buildinfo"))
+                files["site"] = staging / "site" / "index.html"
+                log("  site built")
+            if "pdf" in formats:
+                printed = print_pack(repo, pack, staging, work / "print", out / ".cache" / "print")
+                files.update(printed)
+                handouts = sum(name.startswith("handout-") for name in printed)
+                log(f"  manuals: {', '.join(n for n in printed if not n.startswith('handout-'))}"
+                    + (f" and {handouts} handouts" if handouts else ""))
+            for fmt in (f for f in formats if f in EXPORT_FORMATS):
+                files[fmt] = export_pack(repo, pack, staging / "site", staging / "packages", fmt)
+                log(f"  {fmt} package written")
+            for name, (fmt, rel) in kept.items():  # outputs of other formats, same digest: still current
+                copied = "site" if fmt == "html" else rel  # the site is a folder; the rest single files
+                if not (staging / copied).exists():
+                    (staging / copied).parent.mkdir(parents=True, exist_ok=True)
+                    (shutil.copytree if (final / copied).is_dir() else shutil.copy2)(final / copied, staging / copied)
+                files.setdefault(name, staging / rel)
+            stamp = {"digest": digest, "formats": sorted(set(formats) | {f for f, _ in kept.values()}),
+                     "files": {n: str(p.relative_to(staging)) for n, p in files.items()}}
+            (staging / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")
+            fault("staging-written", key.id)
+            promote(staging, final)
+        except BaseException:
+            discard(staging)
+            if (work / _SITE_UNFINISHED).exists():  # Sphinx stopped half-way: drop its state and temporary files
+                shutil.rmtree(work / "site", ignore_errors=True)
+                shutil.rmtree(work / "doctrees", ignore_errors=True)
+            raise
+    return PackBuild(key, final, digest, len(pages), len(changed),
+                     time.perf_counter() - started, {n: final / p.relative_to(staging) for n, p in files.items()})
+

@@ -1,0 +1,89 @@
+"""Pack keys: the dimensions that identify one course pack, and their ids.
+
+A pack id reads left to right as the course and its dimensions, joined by dots, for example
+``gsc-turin.labour-inspectors.garment-textile.bd.en.participant``. Dots never occur in slugs, so the id
+splits back unambiguously; it is also a safe folder name.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, dataclass
+
+from ..content.model import Course
+
+DIMENSIONS = ("audience", "sector", "country", "language", "edition")
+
+
+@dataclass(frozen=True, order=True)
+class PackKey:
+    course: str
+    audience: str
+    sector: str
+    country: str
+    language: str
+    edition: str
+
+    @property
+    def id(self) -> str:
+        return ".".join((self.course, self.audience, self.sector, self.country.lower(), self.language, self.edition))
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def parse(cls, pack_id: str) -> PackKey | None:
+        parts = pack_id.split(".")
+        if len(parts) != 6:
+            return None
+        course, audience, sector, country, language, edition = parts
+        return cls(course, audience, sector, country.upper(), language, edition)
+
+
+def dimension_choices(course: Course) -> dict[str, list[str]]:
+    """The values each dimension can take in this course, in the course's order."""
+    return {
+        "audience": list(course.offered_for.audiences),
+        "sector": list(course.offered_for.sectors),
+        "country": list(course.offered_for.countries),
+        "language": list(course.languages),
+        "edition": list(course.editions),
+    }
+
+
+def expand(course: Course) -> list[PackKey]:
+    """Every pack the course is offered as."""
+    choices = dimension_choices(course)
+    return [PackKey(course.id, *combo) for combo in itertools.product(*(choices[d] for d in DIMENSIONS))]
+
+
+class SelectionError(ValueError):
+    """A dimension left out (or given a value) that the course does not allow; the message lists choices."""
+
+
+def select(course: Course, given: dict[str, str | None]) -> list[PackKey]:
+    """The packs matching the given dimensions. A dimension the course fixes (one value) may be omitted;
+    so may the edition (both are built). Any other omitted dimension is an error listing its choices."""
+    choices = dimension_choices(course)
+    picked: dict[str, list[str]] = {}
+    for dim in DIMENSIONS:
+        value = given.get(dim)
+        options = choices[dim]
+        if value is None:
+            if len(options) == 1 or dim == "edition":
+                picked[dim] = options
+                continue
+            plural = {"country": "countries"}.get(dim, dim + "s")
+            raise SelectionError(f"course {course.id!r} is offered for several {plural}; choose one with "
+                                 f"--{_flag(dim)}: " + ", ".join(options))
+        if dim == "country":
+            value = value.upper()
+        if value not in options:
+            raise SelectionError(f"course {course.id!r} is not offered for {dim} {value!r}; choose one of: "
+                                 + ", ".join(options))
+        picked[dim] = [value]
+    return [PackKey(course.id, *combo) for combo in itertools.product(*(picked[d] for d in DIMENSIONS))]
+
+
+def _flag(dim: str) -> str:
+    return "lang" if dim == "language" else dim

@@ -1,0 +1,150 @@
+"""Resolve: (course × audience × sector × country × language × edition) → a pack.
+
+A pure function of the catalogue and a pack key. It picks the modules that apply to the audience and
+sector in course order, the variant blocks and activities whose ``when:`` matches, the country's facts,
+and places the sessions in the timetable. Everything a page shows comes from the :class:`Pack`; nothing
+that does not apply to the pack is in it, so nothing else can leak into its output (see
+``docs/design.md``, "Why variants are resolved before Sphinx").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..content import model as m
+from ..content.timetable import Slot, Timetable, place
+from .keys import PackKey, dimension_choices
+
+
+@dataclass(frozen=True)
+class ActivityTiming:
+    activity: m.Activity
+    start: int | None
+    """Minutes since midnight when the session is placed in one piece; None when it is split by a break."""
+
+
+@dataclass(frozen=True)
+class ResolvedSession:
+    module_id: str
+    session: m.Session
+    variants: tuple[tuple[int, m.Variant], ...]
+    """Matching variant blocks with their index in the session (for source locations)."""
+    activities: tuple[tuple[int, m.Activity], ...]
+    slots: tuple[Slot, ...]
+    """Where the session sits in the timetable (more than one slot when a break splits it)."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.module_id, self.session.id)
+
+    @property
+    def page(self) -> str:
+        """Stable page name in the generated source tree."""
+        return f"modules/{self.module_id}/{self.session.id}"
+
+    @property
+    def day(self) -> int | None:
+        return self.slots[0].day if self.slots else None
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """Start and end, in minutes since midnight, of the whole session (breaks included)."""
+        return (self.slots[0].start, self.slots[-1].end) if self.slots else None
+
+    def activity_times(self) -> list[tuple[m.Activity, tuple[int, int] | None]]:
+        """When each activity runs, if the session runs in one piece: the input first, then the activities."""
+        if len(self.slots) != 1:
+            return [(a, None) for _, a in self.activities]
+        t = self.slots[0].start + (self.session.minutes - sum(a.minutes for _, a in self.activities))
+        out = []
+        for _, activity in self.activities:
+            out.append((activity, (t, t + activity.minutes)))
+            t += activity.minutes
+        return out
+
+
+@dataclass(frozen=True)
+class ResolvedModule:
+    module: m.Module
+    sessions: tuple[ResolvedSession, ...]
+
+    @property
+    def page(self) -> str:
+        return f"modules/{self.module.id}/index"
+
+
+@dataclass(frozen=True)
+class Pack:
+    key: PackKey
+    course: m.Course
+    audience: m.Audience
+    sector: m.Sector
+    country: m.Country
+    region: m.Region
+    edition: str
+    language: str
+    modules: tuple[ResolvedModule, ...]
+    timetable: Timetable
+    instruments: tuple[m.Instrument, ...]
+    glossary: tuple[m.Term, ...]
+    dims: dict[str, str] = field(default_factory=dict)
+    fallback: frozenset = frozenset()
+    """What shows source-language text in a translated pack: ``(module,)``, ``(module, session)``,
+    ``("contexts",)`` (see :mod:`build_tools.resolve.localize`)."""
+
+    @property
+    def facilitator(self) -> bool:
+        return self.edition == "facilitator"
+
+    def sessions(self) -> list[ResolvedSession]:
+        return [s for mod in self.modules for s in mod.sessions]
+
+
+class PackError(ValueError):
+    """A pack key that the course does not offer; the message lists the choices."""
+
+
+def check_key(cat: m.Catalogue, key: PackKey) -> None:
+    course = cat.courses.get(key.course)
+    if course is None:
+        raise PackError(f"unknown course {key.course!r}; courses: {', '.join(sorted(cat.courses))}")
+    for dim, values in dimension_choices(course).items():
+        value = getattr(key, dim)
+        if value not in values:
+            raise PackError(f"course {course.id!r} is not offered for {dim} {value!r}; choose one of: "
+                            + ", ".join(values))
+
+
+def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -> Pack:
+    """The pack for ``key``: only what applies to it, with the timetable placed. ``cat`` is the catalogue
+    in the pack's language (:func:`build_tools.resolve.localize.resolve_pack` gives both)."""
+    check_key(cat, key)
+    course = cat.courses[key.course]
+    country = cat.countries[key.country]
+    dims = {"audience": key.audience, "sector": key.sector, "country": key.country, "region": country.region,
+            "language": key.language, "edition": key.edition}
+    modules = [cat.modules[mid] for mid in course.modules if cat.modules[mid].applies_to(key.audience, key.sector)]
+    table = place([((mod.id, s.id), s.title, s.minutes) for mod in modules for s in mod.sessions], course.schedule)
+    resolved = []
+    for mod in modules:
+        sessions = []
+        for s in mod.sessions:
+            slots = tuple(sl for sl in table.slots if sl.kind == "session" and sl.key == (mod.id, s.id))
+            sessions.append(ResolvedSession(
+                mod.id, s,
+                tuple((i, v) for i, v in enumerate(s.variants) if v.when.matches(dims)),
+                tuple((i, a) for i, a in enumerate(s.activities) if a.when is None or a.when.matches(dims)),
+                slots))
+        resolved.append(ResolvedModule(mod, tuple(sessions)))
+    codes = list(dict.fromkeys(code for mod in modules for code in mod.instruments))
+    instruments = tuple(sorted((cat.instruments[c] for c in codes), key=_instrument_order))
+    return Pack(key, course, cat.audiences[key.audience], cat.sectors[key.sector], country,
+                cat.regions[country.region], key.edition, key.language, tuple(resolved), table, instruments,
+                tuple(sorted(cat.glossary.values(), key=lambda t: t.term.lower())), dims, fallback)
+
+
+_CATEGORY_ORDER = {"declaration": 0, "fundamental": 1, "governance": 2, "technical": 3}
+
+
+def _instrument_order(inst: m.Instrument) -> tuple:
+    return (_CATEGORY_ORDER[inst.category], inst.kind != "convention", inst.year, inst.code)
