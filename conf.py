@@ -6,14 +6,14 @@ insert raw HTML, include files from disk or run code (see docs/security.md), and
 self-contained: no CDN, no remote font, search included, so it works offline.
 """
 
-from build_tools.content.lint import MYST_EXTENSIONS
+from build_tools.content_lint import MYST_EXTENSIONS
 
 project = "Course pack"
 author = "International Training Centre of the ILO"
 language = "en"
 root_doc = "index"
 
-extensions = ["myst_parser", "build_tools.site.searchstem", "build_tools.site.nav"]  # faster, same output
+extensions = ["myst_parser", "build_tools.searchstem", "build_tools.sitenav"]  # faster, same output
 myst_enable_extensions = list(MYST_EXTENSIONS)       # colon_fence, deflist: markup only, nothing that runs code
 myst_disable_syntax = ["html_block", "html_inline"]  # raw HTML in Markdown is shown as text, never passed through
 myst_url_schemes = ["http", "https", "mailto"]
