@@ -183,8 +183,11 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> list[str]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)  # a write that failed (a full disk) leaves no partial file behind
         changed.append(name)
     if root.exists():
         wanted = {root / n for n in files}

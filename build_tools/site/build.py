@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from ..errors import Location, Problem
+from ..errors import Location, Problem, environment_failure
 from ..render.bidi import mark_latin_blocks
 from .state import pages_to_rewrite, prepare, tidy
 
@@ -62,6 +62,9 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
             app.connect("env-get-updated", pages_to_rewrite)
             app.build()
     except SphinxError as exc:  # configuration, theme or extension problems: not the content's fault
+        cause = _environment_cause(exc)
+        if cause is not None:
+            raise cause from exc  # a full disk or a permission, which Sphinx wraps: the environment's fault
         return SiteResult([Problem(Location("conf.py"), "sphinx-setup", f"{exc.category}: {exc}",
                                    "check conf.py and that the project's dependencies are installed "
                                    "(pip install .)")], status.getvalue())
@@ -84,6 +87,18 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
     if not problems:
         tidy(app)
     return SiteResult(problems, status.getvalue())
+
+
+def _environment_cause(exc: BaseException) -> OSError | None:
+    """The failure of the environment (disk full, permission…) a Sphinx error wraps, if any: Sphinx turns an
+    ``OSError`` raised in an event handler (a theme writing its CSS, say) into an ``ExtensionError``."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and environment_failure(exc) is not None:
+            return exc
+        exc = getattr(exc, "orig_exc", None) or exc.__cause__ or exc.__context__
+    return None
 
 
 def set_direction(site: Path, direction: str, source_language: str | None = None) -> None:
