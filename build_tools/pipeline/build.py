@@ -38,6 +38,7 @@ from ..resolve.keys import PackKey
 from ..resolve.pack import Pack
 from ..site import build_site
 from ..site.build import set_direction
+from ..site.config import CONF, conf_text, merged_overrides
 from ..site.seed import seed
 from .clean import IN_USE, touch
 from .digest import pack_digest
@@ -180,17 +181,20 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             seeded = seed(out / ".work", key, pages, _SITE_UNFINISHED)
             if seeded:
                 log(f"  Sphinx state seeded from {seeded[0]} ({seeded[1]} of {len(pages)} pages the same)")
-        changed = write_tree(work / "src", {**pages, **assets})
+        conf = {}
+        if "html" in formats:  # the pack's effective configuration, written beside its sources
+            overrides = merged_overrides(repo.root, site_overrides(pack, load_labels(repo.root / "templates",
+                                                                                     pack.language)))
+            conf = {CONF: conf_text(repo.root, overrides)}
+        changed = write_tree(work / "src", {**pages, **assets, **conf})
         touch(work)  # used now: see pipeline/clean.py
         log(f"  rendered {len(pages)} pages ({len(changed)} changed)")
         staging = staging_dir(final)
         files: dict[str, Path] = {}
         try:
             if "html" in formats:
-                labels = load_labels(repo.root / "templates", pack.language)
                 _start_site_build(work)
-                result = build_site(repo.root, work / "src", work / "site", work / "doctrees",
-                                    site_overrides(pack, labels))
+                result = build_site(repo.root, work / "src", work / "site", work / "doctrees", overrides)
                 if result.warnings:
                     # Sphinx warns while reading a page; keep no environment that remembers the page as
                     # read, or the next build would skip it, see no warning and publish it.
