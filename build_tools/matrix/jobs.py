@@ -24,10 +24,10 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from ..pipeline.publish import replacing
+from ..render.toolpages import tool_page
 from ..resolve.keys import PackKey
 
 _REPOS: dict[str, object] = {}
@@ -250,14 +250,9 @@ def write_catalogue(out: Path | str, results: list[JobResult]) -> None:
             manifest[r.pack_id] = {"id": r.pack_id, **key.as_dict(), "digest": r.digest, "outputs": r.files}
     packs = [manifest[k] for k in sorted(manifest) if present(k)]
     write("manifest.json", json.dumps({"packs": packs}, indent=2, ensure_ascii=False) + "\n")
-    rows = []
-    for p in packs:
-        links = " · ".join(f'<a href="{escape(path)}">{escape(name)}</a>' for name, path in sorted(p["outputs"].items())
-                           if not name.startswith("handout-"))
-        rows.append(f"<tr><td>{escape(p['course'])}</td><td>{escape(p['audience'])}</td><td>{escape(p['sector'])}</td>"
-                    f"<td>{escape(p['country'])}</td><td>{escape(p['language'])}</td><td>{escape(p['edition'])}</td>"
-                    f"<td>{links}</td><td><code>{escape(p['digest'])}</code></td></tr>")
-    write("index.html", _INDEX.format(count=len(packs), rows="\n".join(rows)))
+    rows = [{**p, "links": [(name, path) for name, path in sorted(p["outputs"].items())
+                            if not name.startswith("handout-")]} for p in packs]
+    write("index.html", tool_page(__package__, "matrix-index.html.j2", packs=rows))
 
 
 def _local(out: Path):
@@ -287,18 +282,3 @@ def _load_manifest(read) -> dict:
         return {p["id"]: p for p in json.loads(read("manifest.json"))["packs"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-
-
-_INDEX = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Course packs</title>
-<style>body{{font-family:system-ui,sans-serif;margin:1.5rem;color:#1a1a1a}}table{{border-collapse:collapse}}
-th,td{{border:1px solid #ccd;padding:.3rem .5rem;text-align:left;font-size:.9rem}}th{{background:#eef}}</style>
-</head><body><h1>Course packs</h1><p>{count} packs.</p>
-<table><thead><tr><th scope="col">Course</th><th scope="col">Audience</th><th scope="col">Sector</th>
-<th scope="col">Country</th><th scope="col">Language</th><th scope="col">Edition</th><th scope="col">Outputs</th>
-<th scope="col">Digest</th></tr></thead><tbody>
-{rows}
-</tbody></table></body></html>
-"""
-

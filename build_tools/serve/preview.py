@@ -21,7 +21,6 @@ Only files inside a pack's ``site/`` folder are ever served.
 
 from __future__ import annotations
 
-import html
 import json
 import mimetypes
 import os
@@ -38,6 +37,7 @@ from ..content.repository import Repo, load_repo
 from ..content.validate import validate
 from ..errors import ProblemsFound
 from ..pipeline.build import build_pack
+from ..render.toolpages import tool_page
 from ..resolve.keys import DIMENSIONS, PackKey, dimension_choices, expand
 
 WATCHED = ("modules", "curriculum", "templates")
@@ -96,10 +96,6 @@ def _safe_segments(path: str) -> list[str] | None:
         if s in (".", "..") or "/" in s or "\\" in s or "\x00" in s or ":" in s:
             return None
     return segments
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def page_url(key: PackKey, page: str = "index.html") -> str:
@@ -327,48 +323,16 @@ class Preview:
 
     def overlay(self, key: PackKey, page: str, version: int) -> str:
         """The picker bar, the error banner and the reload script, for one page of one pack."""
-        fields = []
-        for dim in DIMENSIONS:
-            names = self.option_names.get(dim, {})
-            options = "".join(
-                f'<option value="{_esc(v)}"{" selected" if v == getattr(key, dim) else ""}'
-                f'{_lang_attr(dim, v)}>{_esc(names.get(v, v))}</option>'
-                for v in self.choices[dim])
-            fields.append(f'<span class="cp-field"><label for="cp-{dim}">{_esc(DIMENSION_LABELS[dim])}</label>'
-                          f'<select id="cp-{dim}" name="{dim}">{options}</select></span>')
-        errors = self.error_lines(key)
-        banner = ""
-        if errors:
-            items = "".join(f"<li><pre>{_esc(line)}</pre></li>" for line in errors)
-            banner = (f'<div class="cp-errors" role="alert"><p><strong>{len(errors)} error(s) in the content.</strong> '
-                      f'This page is the last good build. <a href="{API}errors">All errors</a></p>'
-                      f'<ul>{items}</ul></div>')
-        return (
-            f'<div id="coursepack-preview" lang="en" dir="ltr">{_STYLE}{banner}'
-            f'<form id="cp-picker" class="cp-bar" action="{API}switch" method="get" '
-            f'aria-label="Preview: switch pack">'
-            f'<input type="hidden" name="page" value="{_esc(page)}">'
-            f'<span class="cp-title" title="{_esc(key.id)}">Preview</span>{"".join(fields)}'
-            f'<button type="submit">Show</button></form></div>'
-            f"{_script(version)}"
-        )
+        fields = [{"dim": dim, "label": DIMENSION_LABELS[dim], "current": getattr(key, dim),
+                   "options": [(v, self.option_names.get(dim, {}).get(v, v)) for v in self.choices[dim]]}
+                  for dim in DIMENSIONS]
+        return tool_page(__package__, "serve-picker.html.j2", fields=fields, errors=self.error_lines(key),
+                         page=page, pack_id=key.id, api=API, version=version)
 
     def error_page(self, key: PackKey | None = None) -> str:
-        version = self.version
-        errors = self.error_lines(key)
-        if errors:
-            heading = f"{len(errors)} error(s) in the content"
-            items = "".join(f"<li><pre>{_esc(line)}</pre></li>" for line in errors)
-            body = (f"<p>The preview keeps serving the last good build. Fix these and save: this page reloads "
-                    f"by itself.</p><ul>{items}</ul>")
-        else:
-            heading = "No errors"
-            body = "<p>The content has no errors.</p>"
-        link = f'<p><a href="{_esc(page_url(self.key))}">Back to {_esc(self.key.id)}</a></p>'
-        return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f"<title>{_esc(heading)} · coursepack serve</title>{_PAGE_STYLE}</head>"
-                f"<body><main><h1>{_esc(heading)}</h1>{body}{link}</main>{_script(version)}</body></html>")
+        version = self.version  # read first: errors reported after it make the page reload
+        return tool_page(__package__, "serve-error.html.j2", errors=self.error_lines(key), api=API,
+                         version=version, back_url=page_url(self.key), pack_id=self.key.id)
 
 
 def _inside(path: Path, folder: Path, file: bool = False) -> bool:
@@ -382,10 +346,6 @@ def _inside(path: Path, folder: Path, file: bool = False) -> bool:
 def _internal(exc: BaseException) -> str:
     return (f"internal error: {type(exc).__name__}: {exc} (a bug in coursepack, not in your content; "
             f"run with COURSEPACK_DEBUG=1 and report it)")
-
-
-def _lang_attr(dim: str, value: str) -> str:
-    return f' lang="{_esc(value)}"' if dim == "language" else ""
 
 
 def _option_names(repo: Repo, choices: dict[str, list[str]]) -> dict[str, dict[str, str]]:
@@ -409,43 +369,6 @@ def inject(page: str, snippet: str) -> str:
     """``page`` with ``snippet`` before its last ``</body>`` (appended if it has none)."""
     at = page.lower().rfind("</body>")
     return page + snippet if at < 0 else page[:at] + snippet + page[at:]
-
-
-def _script(version: int) -> str:
-    return ("<script>(function(){var seen=" + json.dumps(version) + ";function poll(){"
-            "fetch('" + API + "version',{cache:'no-store'}).then(function(r){return r.json();})"
-            ".then(function(d){if(d.version!==seen){location.reload();}else{setTimeout(poll,700);}})"
-            ".catch(function(){setTimeout(poll,2000);});}setTimeout(poll,700);"
-            "var f=document.getElementById('cp-picker');if(f){f.querySelectorAll('select').forEach(function(s){"
-            "s.addEventListener('change',function(){f.submit();});});}})();</script>")
-
-
-_STYLE = """<style>
-#coursepack-preview{font:14px/1.4 system-ui,sans-serif;color:#111;}
-#coursepack-preview .cp-bar{position:fixed;left:0;right:0;bottom:0;z-index:10000;display:flex;flex-wrap:wrap;
- gap:.25rem .75rem;align-items:center;padding:.4rem .75rem;background:#1b2a3a;color:#fff;
- border-top:2px solid #ffbf47;}
-#coursepack-preview .cp-title{font-weight:700;}
-#coursepack-preview .cp-field{display:inline-flex;gap:.3rem;align-items:center;}
-#coursepack-preview label{color:#fff;}
-#coursepack-preview select,#coursepack-preview button{font:inherit;color:#111;background:#fff;
- border:1px solid #767676;border-radius:3px;padding:.1rem .3rem;max-width:14rem;}
-#coursepack-preview select:focus-visible,#coursepack-preview button:focus-visible,
-#coursepack-preview a:focus-visible{outline:3px solid #ffbf47;outline-offset:2px;}
-#coursepack-preview .cp-errors{position:fixed;left:0;right:0;top:0;z-index:10000;max-height:40vh;overflow:auto;
- background:#fff0f0;color:#5c0000;border-bottom:3px solid #b00020;padding:.5rem .75rem;}
-#coursepack-preview .cp-errors a{color:#5c0000;}
-#coursepack-preview .cp-errors ul{margin:.25rem 0 0;padding-left:1.25rem;}
-#coursepack-preview .cp-errors pre{white-space:pre-wrap;margin:0;font-size:13px;}
-body{padding-bottom:5rem;}
-@media (max-width:48em){body{padding-bottom:9rem;}}
-</style>"""
-
-_PAGE_STYLE = """<style>
-body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#111;}
-h1{color:#8b0000;} pre{white-space:pre-wrap;background:#fff0f0;padding:.5rem;border-left:4px solid #b00020;}
-ul{padding-left:0;list-style:none;}
-</style>"""
 
 
 class _Handler(BaseHTTPRequestHandler):
