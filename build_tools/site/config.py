@@ -15,6 +15,8 @@ CONF = "conf.py"
 
 PATH_OPTIONS = ("templates_path", "html_static_path", "html_extra_path", "locale_dirs")
 """Options holding folders relative to the folder of ``conf.py``: made absolute in the written copy."""
+FILE_OPTIONS = ("html_logo", "html_favicon")
+"""Options holding one file relative to the folder of ``conf.py`` (or a URL): made absolute too."""
 
 
 def base_config(confdir: Path) -> dict:
@@ -51,6 +53,9 @@ def conf_text(confdir: Path, overrides: dict) -> str:
         "for _name in " + repr(PATH_OPTIONS) + ":",
         "    if _name in globals():",
         "        globals()[_name] = [_os.path.join(_repository, _p) for _p in globals()[_name]]",
+        "for _name in " + repr(FILE_OPTIONS) + ":",
+        "    if globals().get(_name) and '://' not in globals()[_name]:",
+        "        globals()[_name] = _os.path.join(_repository, globals()[_name])",
         "",
     ]
     for key, value in overrides.items():
