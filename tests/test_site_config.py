@@ -76,3 +76,12 @@ def test_plain_sphinx_build_of_the_sources_builds_the_same_pages(root_name, user
     built, plain = _files(root / "_build" / PACK / "site"), _files(out)
     assert sorted(built) == sorted(plain)
     assert [name for name in built if built[name] != plain[name]] == []
+
+
+def test_a_broken_conf_py_is_reported_not_a_crash(minimal_root, capsys):
+    conf = minimal_root / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "\nhtml_theme_options = {\n", encoding="utf-8")
+    code = main(["build", PACK, "--format", "html", "--root", str(minimal_root)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "conf.py" in err and "internal error" not in err, err

@@ -29,7 +29,12 @@ def base_config(confdir: Path) -> dict:
 
 def merged_overrides(confdir: Path, overrides: dict) -> dict:
     """``overrides`` with each dict option merged into the one ``conf.py`` sets (the pack's keys win)."""
-    base = base_config(confdir)
+    from sphinx.errors import SphinxError
+
+    try:
+        base = base_config(confdir)
+    except SphinxError:  # conf.py itself is wrong: Sphinx says so when it builds the site (site/build.py)
+        return overrides
     return {key: {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict)
             else value for key, value in overrides.items()}
 
