@@ -186,7 +186,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             overrides = merged_overrides(repo.root, site_overrides(pack, load_labels(repo.root / "templates",
                                                                                      pack.language)))
             conf = {CONF: conf_text(repo.root, overrides)}
-        changed = write_tree(work / "src", {**pages, **assets, **conf})
+        changed = [n for n in write_tree(work / "src", {**pages, **assets, **conf}) if n != CONF]  # pages only
         touch(work)  # used now: see pipeline/clean.py
         log(f"  rendered {len(pages)} pages ({len(changed)} changed)")
         staging = staging_dir(final)
