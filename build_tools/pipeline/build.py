@@ -93,6 +93,14 @@ def site_overrides(pack: Pack, labels) -> dict:
     })}
 
 
+def _site_config(repo: Repo, pack: Pack) -> tuple[dict, dict[str, str]]:
+    """The pack's settings merged into ``conf.py``'s, and the ``conf.py`` written beside its sources that
+    applies them (see site/config.py)."""
+    labels = load_labels(repo.root / "templates", pack.language)
+    overrides = merged_overrides(repo.root, site_overrides(pack, labels))
+    return overrides, {CONF: conf_text(repo.root, overrides)}
+
+
 FORMATS = ("html", "pdf")
 ALL_FORMATS = FORMATS + EXPORT_FORMATS
 
@@ -181,11 +189,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             seeded = seed(out / ".work", key, pages, _SITE_UNFINISHED)
             if seeded:
                 log(f"  Sphinx state seeded from {seeded[0]} ({seeded[1]} of {len(pages)} pages the same)")
-        conf = {}
-        if "html" in formats:  # the pack's effective configuration, written beside its sources
-            overrides = merged_overrides(repo.root, site_overrides(pack, load_labels(repo.root / "templates",
-                                                                                     pack.language)))
-            conf = {CONF: conf_text(repo.root, overrides)}
+        overrides, conf = _site_config(repo, pack) if "html" in formats else ({}, {})
         changed = [n for n in write_tree(work / "src", {**pages, **assets, **conf}) if n != CONF]  # pages only
         touch(work)  # used now: see pipeline/clean.py
         log(f"  rendered {len(pages)} pages ({len(changed)} changed)")
