@@ -248,17 +248,25 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("COURSEPACK_DEBUG"):
             raise
-        from .errors import EXIT_SOFTWARE, environment_failure
+        return report_failure(exc, args.command)
 
-        failure = environment_failure(exc)
-        if failure is not None:  # the disk, the permissions, a library: the user can fix it
-            print(failure.format(), file=sys.stderr)
-            return failure.exit_code
-        # a bug in coursepack, not in the content: say so in one line
-        print(f"coursepack: internal error: {type(exc).__name__}: {exc}\n"
-              f"  this is a bug in coursepack, not in your content; run again with COURSEPACK_DEBUG=1 "
-              f"for the full traceback and report it", file=sys.stderr)
-        return EXIT_SOFTWARE
+
+def report_failure(exc: Exception, command: str) -> int:
+    """The one place an error becomes output and an exit code: a :class:`CoursepackError` says what to fix
+    and exits with its code; an ``OSError`` of the disk or permissions, or a missing library, becomes an
+    :class:`EnvironmentFailure`; anything else is a bug in coursepack (exit 70)."""
+    from .errors import EXIT_SOFTWARE, CoursepackError, environment_failure
+
+    failure = exc if isinstance(exc, CoursepackError) else environment_failure(exc)
+    if failure is not None:
+        for line in failure.lines(command):
+            print(line, file=sys.stderr)
+        return failure.exit_code
+    # a bug in coursepack, not in the content: say so in one line
+    print(f"coursepack: internal error: {type(exc).__name__}: {exc}\n"
+          f"  this is a bug in coursepack, not in your content; run again with COURSEPACK_DEBUG=1 "
+          f"for the full traceback and report it", file=sys.stderr)
+    return EXIT_SOFTWARE
 
 
 def cmd_check(args, root: Path) -> int:
@@ -319,39 +327,35 @@ def cmd_schema(args, root: Path) -> int:
 
 
 def _load_checked(root: Path):
-    """Load and validate the repository; print problems; return the repo, or None if there are errors."""
+    """Load and validate the repository; print its warnings; raise :class:`ProblemsFound` on errors."""
     from .content.repository import load_repo
     from .content.validate import validate
 
     repo = load_repo(root)
     problems = validate(repo)
-    if problems.errors:
-        _report_content_errors(problems)
-        return None
+    _stop_on_errors(problems)
     for problem in problems.sorted():
         print(problem.format(), file=sys.stderr)
     return repo
 
 
-def _report_content_errors(problems) -> int:
-    for problem in problems.sorted():
-        print(problem.format(), file=sys.stderr)
-    print(f"{len(problems.errors)} error(s) in the content: nothing was built; fix them and run again "
-          f"(`coursepack check` lists them too)", file=sys.stderr)
-    return 1
+def _stop_on_errors(problems) -> None:
+    """Raise :class:`ProblemsFound` (every problem, then what it means) if ``problems`` has errors."""
+    from .errors import ProblemsFound
+
+    if problems.errors:
+        raise ProblemsFound(problems.items, f"{len(problems.errors)} error(s) in the content: nothing was "
+                            f"built; fix them and run again (`coursepack check` lists them too)")
 
 
 def cmd_list(args, root: Path) -> int:
+    from .errors import SelectionError
     from .resolve.keys import expand
 
     repo = _load_checked(root)
-    if repo is None:
-        return 1
     cat = repo.catalogue
     if args.course and args.course not in cat.courses:
-        print(f"coursepack list: unknown course {args.course!r}; courses: {', '.join(sorted(cat.courses))}",
-              file=sys.stderr)
-        return 2
+        raise SelectionError(f"unknown course {args.course!r}; courses: {', '.join(sorted(cat.courses))}")
     courses = [cat.courses[args.course]] if args.course else list(cat.courses.values())
     if args.json:
         print(json.dumps({
@@ -397,20 +401,13 @@ def cmd_build(args, root: Path) -> int:
     from .content.validate import validate
 
     repo = load_repo(root)
-    if repo.problems.errors:
-        return _report_content_errors(repo.problems)
-    keys = _pick(args, root, repo.catalogue, "build")
-    if isinstance(keys, int):
-        return keys
-    formats = _formats(args.format, "build")
-    if formats is False:
-        return 2
+    _stop_on_errors(repo.problems)
+    keys = _pick(args, root, repo.catalogue)
+    formats = _formats(args.format)
     # Validation covers the courses built and their modules, and comes first: telling whether a pack is
     # up to date resolves it and reads its files, which needs every reference to resolve and every path
     # to stay inside the repository.
-    problems = validate(repo, {key.course for key in keys})
-    if problems.errors:
-        return _report_content_errors(problems)
+    _stop_on_errors(validate(repo, {key.course for key in keys}))
     failed, built = 0, []
     for key in keys:
         if not args.quiet:
@@ -462,13 +459,12 @@ def _sample(root: Path) -> dict | None:
 
 def cmd_i18n(args, root: Path) -> int:
     from .content.repository import load_repo
+    from .errors import ProblemsFound
     from .i18n.catalogues import extract, update
 
     repo = load_repo(root)  # only loading errors matter here: out-of-date translations are what update is for
     if repo.problems.errors:
-        for problem in repo.problems.sorted():
-            print(problem.format(), file=sys.stderr)
-        return 1
+        raise ProblemsFound(repo.problems.items)
     if args.action == "extract":
         changed = extract(repo, args.lang)
         print(f"i18n extract: {len(changed)} file(s) written" + "".join(f"\n  {c}" for c in changed))
@@ -479,8 +475,9 @@ def cmd_i18n(args, root: Path) -> int:
     return 0
 
 
-def _formats(text: str | None, command: str):
-    """The formats asked for, None for the course's default, or False (after printing why) if unknown."""
+def _formats(text: str | None):
+    """The formats asked for, or None for the course's default; :class:`SelectionError` if one is unknown."""
+    from .errors import SelectionError
     from .pipeline.build import ALL_FORMATS
 
     if text is None:
@@ -488,96 +485,72 @@ def _formats(text: str | None, command: str):
     formats = tuple(f.strip() for f in text.split(",") if f.strip())
     unknown = [f for f in formats if f not in ALL_FORMATS]
     if unknown or not formats:
-        print(f"coursepack {command}: unknown format {', '.join(unknown) or '(none)'}; choose from "
-              f"{', '.join(ALL_FORMATS)}", file=sys.stderr)
-        return False
+        raise SelectionError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_FORMATS)}")
     return formats
 
 
 def cmd_export(args, root: Path) -> int:
     from .pipeline.build import build_pack
-    from .errors import ProblemsFound, naming
-    from .export.pack import EXPORT_FORMATS, export_pack
+    from .errors import SelectionError, naming
+    from .export.pack import EXPORT_FORMATS, PARTICIPANT_FORMATS, export_pack
     from .resolve.localize import resolve_pack
     from .resolve.keys import PackKey
-    from .resolve.pack import PackError
 
-    formats = _formats(args.format, "export")
-    if formats is False:
-        return 2
+    formats = _formats(args.format)
     if any(f not in EXPORT_FORMATS for f in formats):
-        print(f"coursepack export: formats are {', '.join(EXPORT_FORMATS)}; html and pdf come from "
-              f"`coursepack build`", file=sys.stderr)
-        return 2
+        raise SelectionError(f"formats are {', '.join(EXPORT_FORMATS)}; html and pdf come from `coursepack build`")
     key = PackKey.parse(args.pack)
     if key is None:
-        print(f"coursepack export: {args.pack!r} is not a pack id; see `coursepack list COURSE`", file=sys.stderr)
-        return 2
-    from .export.pack import PARTICIPANT_FORMATS
-
+        raise SelectionError(f"{args.pack!r} is not a pack id; see `coursepack list COURSE`")
     wrong = [f for f in formats if (f in PARTICIPANT_FORMATS) == (key.edition == "facilitator")]
     if wrong:
-        print(f"coursepack export: {', '.join(wrong)} cannot be made from the {key.edition} edition: SCORM, "
-              f"cartridges and offline zips are for participants; the question bank (answer keys) is exported "
-              f"from the facilitator edition", file=sys.stderr)
-        return 2
+        raise SelectionError(f"{', '.join(wrong)} cannot be made from the {key.edition} edition: SCORM, cartridges "
+                             f"and offline zips are for participants; the question bank (answer keys) is exported "
+                             f"from the facilitator edition")
     repo = _load_checked(root)
-    if repo is None:
-        return 1
     out = (args.output or root / "_build" / "export").resolve()
-    try:
-        pack = resolve_pack(repo, key)
-        site_needed = any(f != "questions" for f in formats)
-        with naming(root / "_build"):
-            build = build_pack(repo, key, root / "_build", formats=("html",)) if site_needed else None
-        with naming(out):
-            for fmt in formats:
-                path = export_pack(repo, pack, build.output / "site" if build else Path(), out, fmt)
-                print(f"{fmt}: {path}")
-    except PackError as exc:
-        print(f"coursepack export: {exc}", file=sys.stderr)
-        return 2
-    except ProblemsFound as exc:
-        for problem in exc.problems:
-            print(problem.format(), file=sys.stderr)
-        return 1
+    pack = resolve_pack(repo, key)
+    site_needed = any(f != "questions" for f in formats)
+    with naming(root / "_build"):
+        build = build_pack(repo, key, root / "_build", formats=("html",)) if site_needed else None
+    with naming(out):
+        for fmt in formats:
+            path = export_pack(repo, pack, build.output / "site" if build else Path(), out, fmt)
+            print(f"{fmt}: {path}")
     return 0
 
 
+def _shard(text: str) -> tuple[int, int]:
+    """``K/N`` as a pair; :class:`SelectionError` unless 1 <= K <= N."""
+    from .errors import SelectionError
+
+    parts = text.split("/")
+    if len(parts) == 2 and all(p.strip().isdigit() for p in parts) and 1 <= int(parts[0]) <= int(parts[1]):
+        return int(parts[0]), int(parts[1])
+    raise SelectionError(f"--shard takes K/N with 1 <= K <= N, not {text!r}")
+
+
 def cmd_matrix(args, root: Path) -> int:
+    from .errors import SelectionError
     from .matrix import jobs as matrix
     from .resolve.keys import expand
 
-    formats = _formats(args.format, "matrix")
-    if formats is False:
-        return 2
-    shard = None
-    if args.shard:
-        try:
-            k, n = (int(x) for x in args.shard.split("/"))
-            assert 1 <= k <= n
-            shard = (k, n)
-        except (ValueError, AssertionError):
-            print(f"coursepack matrix: --shard takes K/N with 1 <= K <= N, not {args.shard!r}", file=sys.stderr)
-            return 2
+    formats = _formats(args.format)
+    shard = _shard(args.shard) if args.shard else None
     from .content.repository import load_repo
     from .content.validate import validate
 
     repo = load_repo(root)
-    if repo.problems.errors:
-        return _report_content_errors(repo.problems)
+    _stop_on_errors(repo.problems)
     cat = repo.catalogue
     unknown = [c for c in args.courses if c not in cat.courses]
     if unknown:
-        print(f"coursepack matrix: unknown course(s) {', '.join(unknown)}; courses: {', '.join(sorted(cat.courses))}",
-              file=sys.stderr)
-        return 2
+        raise SelectionError(f"unknown course(s) {', '.join(unknown)}; courses: {', '.join(sorted(cat.courses))}")
     courses = args.courses or sorted(cat.courses)
     # As for build: the courses built and their modules are validated, so a draft module no course of the
     # matrix uses does not stop it (`coursepack check` and CI validate everything).
     problems = validate(repo, set(courses))
-    if problems.errors:
-        return _report_content_errors(problems)
+    _stop_on_errors(problems)
     for problem in problems.sorted():
         print(problem.format(), file=sys.stderr)
     keys = [k for c in courses for k in expand(cat.courses[c])]
@@ -587,13 +560,11 @@ def cmd_matrix(args, root: Path) -> int:
             values = {v.strip().upper() if dim == "country" else v.strip() for v in wanted.split(",")}
             keys = [k for k in keys if getattr(k, dim) in values]
     if not keys:
-        print("coursepack matrix: no pack matches these courses and filters", file=sys.stderr)
-        return 2
+        raise SelectionError("no pack matches these courses and filters")
     remote = args.output is not None and "://" in args.output
     if remote and not args.scheduler:
-        print("coursepack matrix: an output URL needs --scheduler (Dask workers upload to it); "
-              "give a folder for a local matrix", file=sys.stderr)
-        return 2
+        raise SelectionError("an output URL needs --scheduler (Dask workers upload to it); give a folder for a "
+                             "local matrix")
     out = Path(args.output).resolve() if args.output and not remote else (root / "_build").resolve()
     jobs = matrix.plan(keys, root, out, formats, shard)
     jobs = [matrix.Job(j.pack_id, j.root, j.out, j.formats, args.force, args.timeout * 60 or None) for j in jobs]
@@ -614,6 +585,7 @@ def cmd_matrix(args, root: Path) -> int:
 
 
 def cmd_clean(args, root: Path) -> int:
+    from .errors import CoursepackError
     from .pipeline.clean import KINDS, remove, sweep
 
     out = (args.output or root / "_build").resolve()
@@ -625,9 +597,7 @@ def cmd_clean(args, root: Path) -> int:
         try:
             remove(out, doomed)
         except BlockingIOError:
-            print(f"coursepack clean: a build is using {out} right now; run clean once it has finished",
-                  file=sys.stderr)
-            return 1
+            raise CoursepackError(f"a build is using {out} right now; run clean once it has finished") from None
     parts = []
     for kind, names in KINDS.items():
         of_kind = [e for e in doomed if e.kind == kind]
@@ -648,10 +618,11 @@ def _mib(size: int) -> str:
     return f"{size / 2**20:.1f} MiB"
 
 
-def _pick(args, root: Path, cat, command: str):
-    """The packs a build-like command names (course, pack id or sample, plus dimension flags), or an exit code."""
-    from .errors import did_you_mean
-    from .resolve.keys import PackKey, SelectionError, select
+def _pick(args, root: Path, cat):
+    """The packs a build-like command names (course, pack id or sample, plus dimension flags);
+    :class:`SelectionError` if they name none."""
+    from .errors import SelectionError, did_you_mean
+    from .resolve.keys import PackKey, select
 
     given = {"audience": args.audience, "sector": args.sector, "country": args.country,
              "language": args.language, "edition": args.edition}
@@ -659,41 +630,31 @@ def _pick(args, root: Path, cat, command: str):
     if target is None:
         sample = _sample(root)
         if sample is None:
-            print(f"coursepack {command}: name a course or a pack (see `coursepack list`)", file=sys.stderr)
-            return 2
+            raise SelectionError("name a course or a pack (see `coursepack list`)")
         target = sample.pop("course")
         given = {**sample, **{k: v for k, v in given.items() if v}}
     key = PackKey.parse(target) if "." in target else None
     if "." in target and key is None:
-        print(f"coursepack {command}: {target!r} is not a pack id (course.audience.sector.country.language.edition)",
-              file=sys.stderr)
-        return 2
+        raise SelectionError(f"{target!r} is not a pack id (course.audience.sector.country.language.edition)")
     course_id = key.course if key else target
     if course_id not in cat.courses:
         hint = did_you_mean(course_id, cat.courses) or "see `coursepack list`"
-        print(f"coursepack {command}: unknown course {course_id!r}; {hint}", file=sys.stderr)
-        return 2
+        raise SelectionError(f"unknown course {course_id!r}; {hint}")
     if key:
         given = {d: getattr(key, d) for d in ("audience", "sector", "country", "language", "edition")}
-    try:
-        return select(cat.courses[course_id], given)
-    except SelectionError as exc:
-        print(f"coursepack {command}: {exc}", file=sys.stderr)
-        return 2
+    return select(cat.courses[course_id], given)
 
 
 def cmd_serve(args, root: Path) -> int:
+    from .errors import CoursepackError
     from .content.repository import load_repo
     from .serve.preview import serve
 
     repo = load_repo(root)
-    keys = _pick(args, root, repo.catalogue, "serve")
-    if isinstance(keys, int):
-        return keys
+    keys = _pick(args, root, repo.catalogue)
     key = next((k for k in keys if k.edition == (args.edition or "participant")), keys[0])
     try:
         serve(root, key, host=args.host, port=args.port)
     except OSError as exc:
-        print(f"coursepack serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        raise CoursepackError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0

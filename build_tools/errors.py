@@ -53,14 +53,6 @@ class Problem:
         }
 
 
-class ProblemsFound(Exception):
-    """Raised by a stage that cannot go on; carries every problem found so far."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(problems, key=_sort_key)
-        super().__init__("\n".join(p.format() for p in self.problems))
-
-
 @dataclass
 class Problems:
     """A collector that stages append to."""
@@ -82,6 +74,7 @@ class Problems:
         return sorted(self.items, key=_sort_key)
 
     def raise_if_errors(self) -> None:
+        """Raise :class:`ProblemsFound` with every problem collected if any is an error."""
         if self.errors:
             raise ProblemsFound(self.items)
 
@@ -133,17 +126,81 @@ EXIT_CODES = {
 """Every exit code of ``coursepack``, as ``coursepack --help`` lists them."""
 
 
-class EnvironmentFailure(Exception):
+# --------------------------------------------------------------------------- the error family
+
+class CoursepackError(Exception):
+    """A condition the user can fix: what is wrong (located problems, or one message), and the exit code.
+
+    The kinds a caller tells apart are subclasses: :class:`ProblemsFound` (the content), :class:`SelectionError`
+    (the command line names what does not exist), :class:`EnvironmentFailure` (the disk, the permissions, a
+    library); :class:`PackTimeout` shares the interface. Anything else that escapes is a bug in coursepack.
+    The command line turns every one into output and an exit code in one place (``cli.report_failure``)."""
+
+    exit_code = EXIT_CONTENT
+    kind = "content"
+    names_command = True
+    """Whether the one-line message is prefixed with ``coursepack COMMAND:``."""
+
+    def __init__(self, message: str = "", problems: Iterable[Problem] = (), *, exit_code: int | None = None):
+        self.message = message
+        self.problems = sorted(problems, key=_sort_key)
+        if exit_code is not None:
+            self.exit_code = exit_code
+        super().__init__("\n".join([p.format() for p in self.problems] + ([message] if message else [])))
+
+    def lines(self, command: str | None = None) -> list[str]:
+        """What to show the user, one entry a problem (then the message)."""
+        lines = [p.format() for p in self.problems]
+        if self.message:
+            named = self.names_command and not self.problems and command
+            lines.append(f"coursepack {command}: {self.message}" if named else self.message)
+        return lines
+
+
+class ProblemsFound(CoursepackError):
+    """Raised by a stage that cannot go on; carries every problem found so far (and may say what it means)."""
+
+    names_command = False
+
+    def __init__(self, problems: Iterable[Problem], message: str = ""):
+        super().__init__(message, problems)
+
+
+class SelectionError(CoursepackError):
+    """The command line names what does not exist or is not offered: a course, a dimension value, a format,
+    a pack id; the message lists the choices."""
+
+    exit_code = EXIT_USAGE
+    kind = "selection"
+
+
+class EnvironmentFailure(CoursepackError):
     """Something outside the content and the code stops the build: the disk, the permissions, the system's
     libraries or fonts. Says what is wrong, where, and how to fix it; the command exits ``exit_code``."""
 
+    kind = "environment"
+
     def __init__(self, what: str, path: str | None, message: str, hint: str, exit_code: int):
-        self.what, self.path, self.message, self.hint, self.exit_code = what, path, message, hint, exit_code
-        super().__init__(self.format())
+        self.what, self.path, self.hint = what, path, hint
+        super().__init__(message, exit_code=exit_code)
+        self.args = (self.format(),)
 
     def format(self) -> str:
         where = f"{self.path}: " if self.path else ""
         return f"coursepack: {self.what}: {where}{self.message}\n  hint: {self.hint}"
+
+    def lines(self, command: str | None = None) -> list[str]:
+        return [self.format()]
+
+
+class PackTimeout(BaseException):
+    """A job ran past its time limit (the matrix's ``--timeout``). Of the family in kind, but not an
+    ``Exception``, so that no ``except Exception`` inside Sphinx or WeasyPrint catches it; on its way out,
+    ``build_pack`` discards the pack's staging folder, and every cache entry is written under a temporary
+    name first, so nothing half-made is left to be used."""
+
+    exit_code = EXIT_CONTENT
+    kind = "timeout"
 
 
 _ERRNO_IN_TEXT = re.compile(r"\[Errno (\d+)\] ([^:'\"]+)")

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import PackTimeout
 from ..pipeline.publish import replacing
 from ..render.toolpages import tool_page
 from ..resolve.keys import PackKey
@@ -72,8 +73,7 @@ def _repo(root: str):
 def run_job(job: Job) -> JobResult:
     """Build one pack (or find it up to date). Never raises for a content problem: it is in the result."""
     from ..pipeline.build import build_pack
-    from ..errors import ProblemsFound, environment_failure, naming
-    from ..resolve.pack import PackError
+    from ..errors import CoursepackError, environment_failure, naming
 
     started = time.perf_counter()
     key = PackKey.parse(job.pack_id)
@@ -86,10 +86,8 @@ def run_job(job: Job) -> JobResult:
             problems = [f"stopped after {job.timeout:g} s (--timeout): this pack took too long to build; its "
                         f"earlier output, if any, is unchanged. Build it alone (`coursepack build "
                         f"{job.pack_id}`) to see where it spends its time"]
-    except ProblemsFound as exc:
-        problems = [p.format() for p in exc.problems]
-    except PackError as exc:
-        problems = [str(exc)]
+    except CoursepackError as exc:
+        problems = exc.lines()
     except Exception as exc:  # the disk, a library… or a bug: report it with the pack rather than stop the matrix
         failure = environment_failure(exc)
         problems = [failure.format()] if failure else [f"internal error: {type(exc).__name__}: {exc}"]
@@ -101,12 +99,6 @@ def run_job(job: Job) -> JobResult:
         result = JobResult(job.pack_id, "skipped" if built.skipped else "built", built.digest, files, seconds)
     result.peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
-
-
-class PackTimeout(BaseException):
-    """A job ran past its time limit. Not an ``Exception``, so that no ``except Exception`` inside Sphinx or
-    WeasyPrint catches it; on its way out, ``build_pack`` discards the pack's staging folder, and every
-    cache entry is written under a temporary name first, so nothing half-made is left to be used."""
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import itertools
 from dataclasses import asdict, dataclass
 
 from ..content.model import Course
+from ..errors import SelectionError
 
 DIMENSIONS = ("audience", "sector", "country", "language", "edition")
 
@@ -55,10 +56,6 @@ def expand(course: Course) -> list[PackKey]:
     """Every pack the course is offered as."""
     choices = dimension_choices(course)
     return [PackKey(course.id, *combo) for combo in itertools.product(*(choices[d] for d in DIMENSIONS))]
-
-
-class SelectionError(ValueError):
-    """A dimension left out (or given a value) that the course does not allow; the message lists choices."""
 
 
 def select(course: Course, given: dict[str, str | None]) -> list[PackKey]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..content import model as m
 from ..content.timetable import Slot, Timetable, place
+from ..errors import SelectionError
 from .keys import PackKey, dimension_choices
 
 
@@ -100,18 +101,14 @@ class Pack:
         return [s for mod in self.modules for s in mod.sessions]
 
 
-class PackError(ValueError):
-    """A pack key that the course does not offer; the message lists the choices."""
-
-
 def check_key(cat: m.Catalogue, key: PackKey) -> None:
     course = cat.courses.get(key.course)
     if course is None:
-        raise PackError(f"unknown course {key.course!r}; courses: {', '.join(sorted(cat.courses))}")
+        raise SelectionError(f"unknown course {key.course!r}; courses: {', '.join(sorted(cat.courses))}")
     for dim, values in dimension_choices(course).items():
         value = getattr(key, dim)
         if value not in values:
-            raise PackError(f"course {course.id!r} is not offered for {dim} {value!r}; choose one of: "
+            raise SelectionError(f"course {course.id!r} is not offered for {dim} {value!r}; choose one of: "
                             + ", ".join(values))
 
 
