@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..content.loader import load_file
+from ..errors import Location, Problem, ProblemsFound, display_path
 
 
 class Labels(dict):
@@ -30,9 +31,13 @@ def load_labels(templates: Path, language: str) -> Labels:
 
 
 def _read(path: Path) -> dict:
-    loaded = load_file(path)
-    if not hasattr(loaded, "data") or not isinstance(loaded.data, dict):
-        raise ValueError(f"{path}: cannot read labels: {getattr(loaded, 'message', 'not a mapping')}")
+    shown = display_path(path, path.parents[2])  # templates/labels/<lang>.yml, as the repository names it
+    loaded = load_file(path, shown)
+    if isinstance(loaded, Problem):
+        raise ProblemsFound([loaded])
+    if not isinstance(loaded.data, dict):
+        raise ProblemsFound([Problem(Location(shown), "labels-not-mapping", "cannot read labels: not a mapping",
+                                     "write one `key: text` line for each label, as in templates/labels/en.yml")])
     return loaded.data
 
 

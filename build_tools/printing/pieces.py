@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
-from ..errors import write_file
+from ..errors import Location, Problem, ProblemsFound, write_file
 from ..pipeline.clean import touch
 from ..pipeline.publish import locked, replacing
 from .join import ANCHOR_SCHEME, join
@@ -87,10 +87,17 @@ def split(html: str) -> tuple[str, dict[str, str]]:
     head, rest = parts[0], parts[1:]
     bodies = dict(zip(rest[0::2], rest[1::2]))
     if not bodies:
-        raise ValueError("the manual template marks no pieces")
+        raise _template_problem("the manual template marks no pieces")
     last = next(reversed(bodies))
     bodies[last] = bodies[last].split("</body>")[0]
     return head, bodies
+
+
+def _template_problem(message: str) -> ProblemsFound:
+    """A manual template (``templates/print/``, which a user may edit) that the piece layout cannot use."""
+    return ProblemsFound([Problem(Location("templates/print/manual.html.j2"), "manual-template", message,
+                                  "compare it with the template coursepack ships (the markers of its pieces, "
+                                  "its stylesheet link, the ids of its running headers)")])
 
 
 def lay_out_manual(folder: Path, html: str, footer_html, header_html, cache: Path, render) -> Manual:
@@ -102,7 +109,7 @@ def lay_out_manual(folder: Path, html: str, footer_html, header_html, cache: Pat
     ``header_html(text)`` the one-page document of a running header (text None: no module or page title)."""
     head, bodies = split(html)
     if _LINK not in head:
-        raise ValueError(f"the manual template's head has no {_LINK}")
+        raise _template_problem(f"the manual template's head has no {_LINK}")
     first = next(iter(bodies))
     # The first piece keeps the document's head: the joined PDF takes its metadata from it. The others
     # get the same <html> element and a neutral head, so that a piece is the same bytes in every pack
@@ -165,7 +172,7 @@ def _running(pieces: dict[str, LaidOut], bodies: dict[str, str]) -> list[str | N
         for tag in _RUNNING.finditer(bodies[name]):
             anchor = _ID.search(tag.group(0))
             if anchor is None:
-                raise ValueError(f"the manual template sets a running header without an id: {tag.group(0)}")
+                raise _template_problem(f"the manual template sets a running header without an id: {tag.group(0)}")
             starts.append((laid.anchors[anchor.group(1)], unescape(tag.group(1))))
         current = None
         for page in range(laid.pages):
