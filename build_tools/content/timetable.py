@@ -77,9 +77,6 @@ class Timetable:
             by_day.setdefault(slot.day, []).append(slot)
         return [by_day[d] for d in sorted(by_day)]
 
-    def first_slot(self, key: tuple) -> Slot | None:
-        return next((s for s in self.slots if s.kind == "session" and s.key == key), None)
-
 
 def _free_minutes(schedule: Schedule) -> int:
     start, end = to_minutes(schedule.day_start), to_minutes(schedule.day_end)

@@ -63,10 +63,6 @@ def without_language_switcher(files: dict[str, bytes]) -> dict[str, bytes]:
     return {name: _SWITCHER.sub(b"", data) if name.endswith(".html") else data for name, data in files.items()}
 
 
-def html_pages(files: dict[str, bytes]) -> list[str]:
-    return sorted(name for name in files if name.endswith(".html"))
-
-
 def relative(from_page: str, to_file: str) -> str:
     """The URL of ``to_file`` from the page ``from_page`` (both relative to the site root)."""
     return quote(posixpath.relpath(to_file, posixpath.dirname(from_page) or "."), safe="/")

@@ -135,15 +135,6 @@ def _outputs_to_keep(final: Path, digest: str, formats) -> dict[str, tuple[str, 
     return kept
 
 
-def is_up_to_date(repo: Repo, key: PackKey, out: Path, formats=None) -> bool:
-    """Whether ``out/<pack-id>`` already holds this pack, built from the same inputs, in these formats."""
-    try:
-        pack = resolve_pack(repo, key)
-    except ProblemsFound:
-        return False
-    return _up_to_date(out / key.id, pack_digest(repo, pack), pack_formats(pack, formats)) is not None
-
-
 _SITE_UNFINISHED = "site-unfinished"
 
 

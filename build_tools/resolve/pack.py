@@ -18,13 +18,6 @@ from .keys import PackKey, dimension_choices
 
 
 @dataclass(frozen=True)
-class ActivityTiming:
-    activity: m.Activity
-    start: int | None
-    """Minutes since midnight when the session is placed in one piece; None when it is split by a break."""
-
-
-@dataclass(frozen=True)
 class ResolvedSession:
     module_id: str
     session: m.Session
