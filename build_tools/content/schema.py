@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..atomic import replacing
 from . import model as m
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -38,8 +39,6 @@ def write_schemas(folder: Path, *, check_only: bool = False) -> list[str]:
             continue
         changed.append(path.name)
         if not check_only:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+            with replacing(path) as tmp:
+                tmp.write_text(text, encoding="utf-8")
     return changed

@@ -8,10 +8,11 @@ keeps entries in the order they were added: all of these are fixed here.
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+
+from ..atomic import replacing
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 """The earliest time a zip can record."""
@@ -30,19 +31,13 @@ def check_name(name: str) -> str:
 
 def write_zip(path: Path, files: Mapping[str, bytes]) -> Path:
     """Write ``files`` (entry name → bytes) to ``path`` atomically, sorted by name, with fixed metadata."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
+    with replacing(path) as tmp:
+        with zipfile.ZipFile(tmp, "w") as zf:
             for name in sorted(files):
                 info = zipfile.ZipInfo(check_name(name), date_time=FIXED_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.create_system = 3  # Unix, so that external_attr holds the mode above
                 info.external_attr = FILE_MODE << 16
                 zf.writestr(info, files[name], compresslevel=9)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        os.chmod(tmp, 0o644)  # whatever the umask
     return path

@@ -28,6 +28,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from ..atomic import replacing
 from ..content import model as m
 from ..content.repository import Repo
 
@@ -228,10 +229,8 @@ def _write(root: Path, files: dict[str, str]) -> list[str]:
 
 
 def _write_one(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def load_po(path: Path, language: str) -> Catalog:

@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import replacing
 from ..errors import PackTimeout
-from ..pipeline.publish import replacing
 from ..render.toolpages import tool_page
 from ..resolve.keys import PackKey
 

@@ -141,16 +141,3 @@ def locked(lock_path: Path, *, shared: bool = False, wait: bool = True):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextmanager
-def replacing(target: Path):
-    """Yield a temporary path beside ``target`` (named for this process); rename it into place when the
-    block succeeds, so that readers, other workers included, see the old file or the new, never half."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from .publish import replacing
+from ..atomic import replacing
 
 RECORD = Path(".cache") / "builds.json"
 _READ = ("conf.py", "pyproject.toml", "modules", "curriculum", "templates")

@@ -5,7 +5,7 @@ facilitator pack ships it too and quotes its page numbers. An entry holds the PD
 anchor (modules, sessions), under ``OUT/.cache/print/<participant digest>/``, and the per-module
 handouts once a participant pack has needed them. The digest covers everything the manual is built from
 (see :mod:`build_tools.pipeline.digest`), so an entry is never stale. Entries are written to a temporary folder
-and renamed into place, and handouts added by renaming (``publish.replacing``), so concurrent workers never see half of one.
+and renamed into place, and handouts added by renaming (``atomic.replacing``), so concurrent workers never see half of one.
 """
 
 from __future__ import annotations

@@ -30,12 +30,12 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from ..atomic import replacing
 from ..content.repository import Repo
 from ..content.validate import refuse_links_outside
 from ..errors import EXIT_UNAVAILABLE, EnvironmentFailure, Location, Problem, ProblemsFound
 from ..i18n.labels import Labels, LocaleFormat, load_labels
 from ..pipeline.digest import pack_digest, pack_inputs
-from ..pipeline.publish import replacing
 from ..render.bidi import language_to_mark, mark_latin_blocks
 from ..render.pages import TrainerText, write_tree
 from ..resolve.context import as_of_phrase, ratification_phrase

@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
+from ..atomic import replacing
 from ..errors import Location, Problem, ProblemsFound, write_file
 from ..pipeline.clean import touch
-from ..pipeline.publish import locked, replacing
+from ..pipeline.publish import locked
 from .join import ANCHOR_SCHEME, join
 
 PDF_VARIANT = "pdf/ua-1"

@@ -24,6 +24,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..atomic import replacing
 from ..content.lint import ASSETS
 from ..content.repository import Repo
 from ..errors import Problem, ProblemsFound
@@ -181,13 +182,8 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> list[str]:
         data = content.encode("utf-8") if isinstance(content, str) else content
         if path.exists() and path.read_bytes() == data:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        try:
+        with replacing(path) as tmp:
             tmp.write_bytes(data)
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)  # a write that failed (a full disk) leaves no partial file behind
         changed.append(name)
     if root.exists():
         wanted = {root / n for n in files}
