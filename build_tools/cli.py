@@ -52,10 +52,12 @@ def _add_pack_selection(p: argparse.ArgumentParser, edition_default: str) -> Non
     """The options that name a pack (read by :func:`_pick`): a course or pack id, and its dimensions."""
     p.add_argument("target", nargs="?",
                    help="a course id or a pack id (from `coursepack list COURSE`); default: the sample pack")
-    p.add_argument("--audience", help="audience id, e.g. labour-inspectors")
-    p.add_argument("--sector", help="sector id, e.g. garment-textile")
-    p.add_argument("--country", help="ISO 3166 alpha-2 code, e.g. BD")
-    p.add_argument("--lang", dest="language", help="language code, e.g. en")
+    from .resolve.keys import DIMENSIONS, flag
+
+    helps = {"audience": "audience id, e.g. labour-inspectors", "sector": "sector id, e.g. garment-textile",
+             "country": "ISO 3166 alpha-2 code, e.g. BD", "language": "language code, e.g. en"}
+    for dim in DIMENSIONS[:-1]:
+        p.add_argument(f"--{flag(dim)}", dest=dim, help=helps[dim])
     p.add_argument("--edition", choices=["participant", "facilitator"], help=f"default: {edition_default}")
 
 
@@ -65,6 +67,9 @@ def _add_root(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .content.model import EXPORT_FORMATS
+    from .resolve.keys import DIMENSIONS, flag
+
     parser = argparse.ArgumentParser(
         prog="coursepack",
         description="Build tailored ILO training course packs (site, PDF manuals, e-campus packages) "
@@ -124,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_pack_selection(p, edition_default="both editions")
     p.add_argument("--format", default=None, metavar="LIST",
                    help="what to build, comma-separated: html (the site), pdf (manuals and handouts), "
-                        "scorm12, scorm2004, cc, offline, questions; default: the course's outputs")
+                        f"{', '.join(EXPORT_FORMATS)}; default: the course's outputs")
     p.add_argument("--force", action="store_true", help="rebuild even if the pack is up to date")
     p.add_argument("--output", "-o", type=Path, default=None, help="output folder (default: ROOT/_build)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the paths of what was built")
@@ -136,8 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "offline (the site, opened from index.html), questions (Moodle GIFT and XML).")
     _add_root(p)
     p.add_argument("pack", help="a pack id (from `coursepack list COURSE`); participant edition for packages")
-    p.add_argument("--format", required=True, metavar="LIST", help="comma-separated: " +
-                   ", ".join(("scorm12", "scorm2004", "cc", "offline", "questions")))
+    p.add_argument("--format", required=True, metavar="LIST", help="comma-separated: " + ", ".join(EXPORT_FORMATS))
     p.add_argument("--output", "-o", type=Path, default=None,
                    help="folder for the zips (default: ROOT/_build/export); the site they are made from is "
                         "built in ROOT/_build as usual")
@@ -174,9 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop a pack that takes longer than this and report it failed (default: 30; 0: no "
                         "limit; local workers only, a Dask cluster applies its own limits)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress, only the summary")
-    for dim, flag in (("audience", "--audience"), ("sector", "--sector"), ("country", "--country"),
-                      ("language", "--lang"), ("edition", "--edition")):
-        p.add_argument(flag, dest=dim, metavar="LIST", help=f"only these {dim} values (comma-separated)")
+    for dim in DIMENSIONS:
+        p.add_argument(f"--{flag(dim)}", dest=dim, metavar="LIST", help=f"only these {dim} values (comma-separated)")
     p.set_defaults(handler=cmd_matrix)
 
     p = sub.add_parser("clean", help="remove cached layouts and work folders unused for a while",
@@ -382,11 +385,12 @@ def cmd_list(args, root: Path) -> int:
 
 def cmd_build(args, root: Path) -> int:
     from .pipeline import unchanged
+    from .resolve.keys import DIMENSIONS
 
     out = (args.output or root / "_build").resolve()
     command = {"command": "build", "target": args.target, "root": str(root), "output": str(out),
                "format": args.format,
-               **{d: getattr(args, d) for d in ("audience", "sector", "country", "language", "edition")}}
+               **{d: getattr(args, d) for d in DIMENSIONS}}
     fingerprint = unchanged.fingerprint(root, command)  # before anything is read: a later edit is seen next time
     if not args.force:
         done = unchanged.still_built(out, fingerprint)
@@ -478,21 +482,22 @@ def cmd_i18n(args, root: Path) -> int:
 def _formats(text: str | None):
     """The formats asked for, or None for the course's default; :class:`SelectionError` if one is unknown."""
     from .errors import SelectionError
-    from .pipeline.build import ALL_FORMATS
+    from .content.model import FORMATS
 
     if text is None:
         return None
     formats = tuple(f.strip() for f in text.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ALL_FORMATS]
+    unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise SelectionError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_FORMATS)}")
+        raise SelectionError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     return formats
 
 
 def cmd_export(args, root: Path) -> int:
     from .pipeline.build import build_pack
     from .errors import SelectionError, naming
-    from .export.pack import EXPORT_FORMATS, PARTICIPANT_FORMATS, export_pack
+    from .content.model import EXPORT_FORMATS, PARTICIPANT_FORMATS
+    from .export.pack import export_pack
     from .resolve.localize import resolve_pack
     from .resolve.keys import PackKey
 
@@ -533,7 +538,7 @@ def _shard(text: str) -> tuple[int, int]:
 def cmd_matrix(args, root: Path) -> int:
     from .errors import SelectionError
     from .matrix import jobs as matrix
-    from .resolve.keys import expand
+    from .resolve.keys import DIMENSIONS, expand
 
     formats = _formats(args.format)
     shard = _shard(args.shard) if args.shard else None
@@ -554,7 +559,7 @@ def cmd_matrix(args, root: Path) -> int:
     for problem in problems.sorted():
         print(problem.format(), file=sys.stderr)
     keys = [k for c in courses for k in expand(cat.courses[c])]
-    for dim in ("audience", "sector", "country", "language", "edition"):
+    for dim in DIMENSIONS:
         wanted = getattr(args, dim)
         if wanted:
             values = {v.strip().upper() if dim == "country" else v.strip() for v in wanted.split(",")}
@@ -622,10 +627,9 @@ def _pick(args, root: Path, cat):
     """The packs a build-like command names (course, pack id or sample, plus dimension flags);
     :class:`SelectionError` if they name none."""
     from .errors import SelectionError, did_you_mean
-    from .resolve.keys import PackKey, select
+    from .resolve.keys import DIMENSIONS, PackKey, select
 
-    given = {"audience": args.audience, "sector": args.sector, "country": args.country,
-             "language": args.language, "edition": args.edition}
+    given = {d: getattr(args, d) for d in DIMENSIONS}
     target = args.target
     if target is None:
         sample = _sample(root)
@@ -641,7 +645,7 @@ def _pick(args, root: Path, cat):
         hint = did_you_mean(course_id, cat.courses) or "see `coursepack list`"
         raise SelectionError(f"unknown course {course_id!r}; {hint}")
     if key:
-        given = {d: getattr(key, d) for d in ("audience", "sector", "country", "language", "edition")}
+        given = {d: getattr(key, d) for d in DIMENSIONS}
     return select(cat.courses[course_id], given)
 
 

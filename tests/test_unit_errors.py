@@ -71,3 +71,28 @@ def test_a_manual_template_without_pieces_is_a_located_problem():
         split("<html><head></head><body>no markers</body></html>")
     [problem] = failure.value.problems
     assert problem.location.path == "templates/print/manual.html.j2" and problem.hint
+
+
+# --------------------------------------------------------------------------- one list of dimensions, one of formats
+
+
+@pytest.mark.parametrize("command", ["build", "serve", "matrix"])
+def test_every_pack_dimension_has_its_option_in_each_command_that_names_packs(command):
+    from build_tools.cli import build_parser
+    from build_tools.resolve.keys import DIMENSIONS, flag
+
+    parser = build_parser()
+    args = parser.parse_args([command] + [a for dim in DIMENSIONS for a in (f"--{flag(dim)}", "participant")])
+    assert {dim: getattr(args, dim) for dim in DIMENSIONS} == {dim: "participant" for dim in DIMENSIONS}
+
+
+def test_the_content_schema_and_the_command_line_accept_the_same_formats():
+    import typing
+
+    from build_tools.cli import _formats
+    from build_tools.content.model import FORMATS, Output
+
+    assert typing.get_args(Output) == FORMATS
+    assert _formats(",".join(FORMATS)) == FORMATS
+    with pytest.raises(SelectionError, match="choose from " + ", ".join(FORMATS)):
+        _formats("epub")

@@ -290,7 +290,16 @@ class OfferedFor(Strict):
     """ISO 3166 alpha-2 codes of the countries with a country pack."""
 
 
-Output = Literal["html", "pdf", "scorm12", "scorm2004", "cc", "offline", "questions"]
+BUILD_FORMATS = ("html", "pdf")
+"""What ``coursepack build`` makes without an export: the site and the manuals."""
+EXPORT_FORMATS = ("scorm12", "scorm2004", "cc", "offline", "questions")
+"""The packages ``coursepack export`` makes from a built site (``questions`` from the pack alone)."""
+PARTICIPANT_FORMATS = ("scorm12", "scorm2004", "cc", "offline")
+"""The exports made from the participant edition only (the question bank is the facilitator's)."""
+FORMATS = BUILD_FORMATS + EXPORT_FORMATS
+"""Every output format, in the order the command line and the schema list them."""
+
+Output = Literal[FORMATS]
 
 
 class Course(Strict):

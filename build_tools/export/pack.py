@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..content.model import EXPORT_FORMATS
 from ..content.repository import Repo
 from ..errors import Location, Problem, ProblemsFound
 from ..resolve.pack import Pack
@@ -26,8 +27,6 @@ from .scorm import scorm_package
 from .sitefiles import read_site, refuse_facilitator_material, without_language_switcher
 from .zips import write_zip
 
-EXPORT_FORMATS = ("scorm12", "scorm2004", "cc", "offline", "questions")
-PARTICIPANT_FORMATS = ("scorm12", "scorm2004", "cc", "offline")
 """Formats made from the participant site: never from a facilitator edition."""
 
 

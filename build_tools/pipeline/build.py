@@ -23,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..content.model import EXPORT_FORMATS, PARTICIPANT_FORMATS
 from ..content.repository import Repo
 from ..content.validate import refuse_links_outside
 from ..errors import ProblemsFound
 from ..export import export_pack
-from ..export.pack import EXPORT_FORMATS, PARTICIPANT_FORMATS
 from ..i18n.labels import LocaleFormat, load_labels
 from ..printing import print_pack
 from ..render import render_pack, write_tree
@@ -99,10 +99,6 @@ def _site_config(repo: Repo, pack: Pack) -> tuple[dict, dict[str, str]]:
     labels = load_labels(repo.root / "templates", pack.language)
     overrides = merged_overrides(repo.root, site_overrides(pack, labels))
     return overrides, {CONF: conf_text(repo.root, overrides)}
-
-
-FORMATS = ("html", "pdf")
-ALL_FORMATS = FORMATS + EXPORT_FORMATS
 
 
 def pack_formats(pack: Pack, formats=None) -> tuple[str, ...]:

@@ -72,7 +72,7 @@ def select(course: Course, given: dict[str, str | None]) -> list[PackKey]:
                 continue
             plural = {"country": "countries"}.get(dim, dim + "s")
             raise SelectionError(f"course {course.id!r} is offered for several {plural}; choose one with "
-                                 f"--{_flag(dim)}: " + ", ".join(options))
+                                 f"--{flag(dim)}: " + ", ".join(options))
         if dim == "country":
             value = value.upper()
         if value not in options:
@@ -82,5 +82,6 @@ def select(course: Course, given: dict[str, str | None]) -> list[PackKey]:
     return [PackKey(course.id, *combo) for combo in itertools.product(*(picked[d] for d in DIMENSIONS))]
 
 
-def _flag(dim: str) -> str:
+def flag(dim: str) -> str:
+    """The command-line option of a dimension, without its dashes (``--lang`` for the language)."""
     return "lang" if dim == "language" else dim
