@@ -6,7 +6,7 @@ import hashlib
 import os
 import time
 
-from build_tools.pipeline.clean import IN_USE
+from build_tools.pipeline.layout import Layout
 from build_tools.pipeline.publish import locked
 
 from .conftest import run_cli
@@ -82,7 +82,7 @@ def test_after_an_edit_the_old_version_goes_and_the_reused_pieces_stay(minimal_r
 def test_clean_waits_for_no_build(minimal_root, capsys):
     assert run_cli(capsys, *ARGS, "--root", str(minimal_root))[0] == 0
     out = minimal_root / "_build"
-    with locked(out / IN_USE, shared=True):  # what a running build holds
+    with locked(Layout(out).in_use, shared=True):  # what a running build holds
         code, _, err = run_cli(capsys, "clean", "--root", str(minimal_root), "--older-than", "0")
     assert code == 1 and "a build is using" in err
     assert list((out / ".cache" / "print" / "pieces").glob("*.pdf"))

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from ..pipeline.build import STAMP
+from ..pipeline.layout import STAMP
 from ..pipeline.publish import fault
 from . import jobs as matrix
 from .jobs import Job, JobResult, Progress, run_job
@@ -75,8 +75,8 @@ def _forget_repositories() -> None:
 def run_and_upload(job: Job, output_url: str) -> JobResult:
     """On a worker: build the pack into this worker's scratch folder, then upload it to ``output_url``.
 
-    The scratch folder lives as long as the worker process, so its ``.work`` (Sphinx environments) and
-    ``.cache/print`` (laid-out participant manuals) serve every later job of the same worker, as they do
+    The scratch folder lives as long as the worker process, so its work folders (Sphinx environments)
+    and print cache (laid-out participant manuals) serve every later job of the same worker, as they do
     in a local output folder.
     """
     if not _SCRATCH:
@@ -94,7 +94,7 @@ def upload_pack(folder: Path, url: str) -> bool:
     Why the stamp goes last rather than upload-to-a-temporary-name-then-move: object stores (S3, GCS, Azure)
     have no rename, fsspec's ``mv`` there is a copy and a delete per object, so a "move" is neither atomic
     nor cheap (it doubles the traffic). What every store does give is an atomic write of one object. The
-    stamp (``.coursepack.json``: digest, formats, outputs) is the commit record: it is deleted first,
+    stamp (see pipeline/layout.py: digest, formats, outputs) is the commit record: it is deleted first,
     then the files are written, files the new build no longer has are deleted, and the stamp is written
     last. A pack with a stamp is therefore complete and is the build the stamp names; a pack without one is
     being written (or its upload was interrupted) and must not be published — the next run rewrites it.

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..atomic import replacing
 from ..errors import PackTimeout
+from ..pipeline.layout import CATALOGUE_PAGE, MANIFEST, STAMP
 from ..render.toolpages import tool_page
 from ..resolve.keys import PackKey
 
@@ -241,10 +242,10 @@ def write_catalogue(out: Path | str, results: list[JobResult]) -> None:
             key = PackKey.parse(r.pack_id)
             manifest[r.pack_id] = {"id": r.pack_id, **key.as_dict(), "digest": r.digest, "outputs": r.files}
     packs = [manifest[k] for k in sorted(manifest) if present(k)]
-    write("manifest.json", json.dumps({"packs": packs}, indent=2, ensure_ascii=False) + "\n")
+    write(MANIFEST, json.dumps({"packs": packs}, indent=2, ensure_ascii=False) + "\n")
     rows = [{**p, "links": [(name, path) for name, path in sorted(p["outputs"].items())
                             if not name.startswith("handout-")]} for p in packs]
-    write("index.html", tool_page(__package__, "matrix-index.html.j2", packs=rows))
+    write(CATALOGUE_PAGE, tool_page(__package__, "matrix-index.html.j2", packs=rows))
 
 
 def _local(out: Path):
@@ -261,8 +262,6 @@ def _remote(url: str):
     """The same for an fsspec URL; writing one object is atomic on every store."""
     import fsspec
 
-    from ..pipeline.build import STAMP
-
     fs, root = fsspec.core.url_to_fs(url)
     return (lambda name: fs.cat_file(f"{root}/{name}").decode("utf-8"),
             lambda pack: fs.exists(f"{root}/{pack}/{STAMP}"),
@@ -271,6 +270,6 @@ def _remote(url: str):
 
 def _load_manifest(read) -> dict:
     try:
-        return {p["id"]: p for p in json.loads(read("manifest.json"))["packs"]}
+        return {p["id"]: p for p in json.loads(read(MANIFEST))["packs"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}

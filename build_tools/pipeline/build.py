@@ -1,22 +1,12 @@
 """Build one pack, top to bottom: resolve → render → site (→ print → package), then promote atomically.
 
-Output layout (``OUT`` is ``_build/`` by default)::
-
-    OUT/<pack-id>/site/index.html          the HTML site
-    OUT/<pack-id>/...                      PDFs and packages, beside the site
-    OUT/.work/<pack-id>/src/               the generated MyST tree (kept for incremental builds)
-    OUT/.work/<pack-id>/doctrees/          Sphinx's environment (never published)
-    OUT/.work/<pack-id>/site/              Sphinx's output, copied into the pack when the build succeeds
-    OUT/.cache/print/<digest>/             laid-out participant manuals (see printing/cache.py)
-    OUT/.cache/print/pieces/               laid-out pieces of manuals (see printing/pieces.py)
-
-Nothing under ``OUT/<pack-id>`` changes unless the whole build succeeded. ``OUT/<pack-id>/.coursepack.json``
-records the digest and outputs of the last build: a pack whose digest has not changed is not rebuilt.
+Output layout: see pipeline/layout.py (``OUT`` is ``_build/`` by default). Nothing under ``OUT/<pack-id>``
+changes unless the whole build succeeded. The pack's stamp records the digest and outputs of the last build: a pack
+whose digest has not changed is not rebuilt.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Callable
@@ -40,8 +30,9 @@ from ..site import build_site
 from ..site.build import set_direction
 from ..site.config import CONF, conf_text, merged_overrides
 from ..site.seed import seed
-from .clean import IN_USE, touch
+from .clean import touch
 from .digest import pack_digest
+from .layout import Layout, Stamp
 from .publish import copy_site, discard, fault, locked, promote, recover, staging_dir
 
 
@@ -59,20 +50,10 @@ class PackBuild:
     """True when the pack was up to date and nothing was built."""
 
 
-STAMP = ".coursepack.json"
-
-
 def _up_to_date(final: Path, digest: str, formats) -> dict[str, Path] | None:
     """The outputs of the last build if it had this digest and these formats, and they are all there."""
-    try:
-        stamp = json.loads((final / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    files = {name: final / rel for name, rel in stamp.get("files", {}).items()}
-    if stamp.get("digest") == digest and set(formats) <= set(stamp.get("formats", ())) \
-            and all(p.exists() for p in files.values()):
-        return files
-    return None
+    stamp = Stamp.read(final)
+    return stamp.outputs(final) if stamp is not None and stamp.covers(final, digest, formats) else None
 
 
 def site_overrides(pack: Pack, labels) -> dict:
@@ -116,14 +97,11 @@ def pack_formats(pack: Pack, formats=None) -> tuple[str, ...]:
 def _outputs_to_keep(final: Path, digest: str, formats) -> dict[str, tuple[str, str]]:
     """Outputs of the last build, in formats not asked for now, when it had the same digest: a build of
     only the PDFs must not delete the site. Name → (format, path relative to the pack folder)."""
-    try:
-        stamp = json.loads((final / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if stamp.get("digest") != digest:
-        return {}  # another version: its outputs are stale
+    stamp = Stamp.read(final)
+    if stamp is None or stamp.digest != digest:
+        return {}  # none, or another version: its outputs are stale
     kept = {}
-    for name, rel in stamp.get("files", {}).items():
+    for name, rel in stamp.files.items():
         fmt = "html" if name == "site" else "pdf" if name in ("participant-manual", "facilitator-guide") \
             or name.startswith("handout-") else name
         if fmt not in formats and (final / rel).exists():
@@ -157,12 +135,12 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
     pack = resolve_pack(repo, key)
     formats = pack_formats(pack, formats)
     digest = pack_digest(repo, pack)
-    final = out / key.id
-    work = out / ".work" / key.id
+    layout = Layout(out)
+    final, work = layout.pack(key.id), layout.work(key.id)
     if not formats:  # e.g. only SCORM asked for a facilitator edition: nothing to do, nothing touched
         log("  nothing to build for this edition with these formats")
         return PackBuild(key, final, digest, 0, 0, 0.0, {}, skipped=True)
-    with locked(out / IN_USE, shared=True), locked(out / ".work" / f"{key.id}.lock"):
+    with locked(layout.in_use, shared=True), locked(layout.work_lock(key.id)):
         recover(final)
         fault("build-start", key.id)
         existing = None if force else _up_to_date(final, digest, formats)
@@ -173,7 +151,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
         pages, assets = render_pack(repo, pack, digest)
         refuse_links_outside(repo.root, assets)  # as `check` does: nothing from outside is copied
         if "html" in formats and not (work / "doctrees" / "environment.pickle").exists():
-            seeded = seed(out / ".work", key, pages, _SITE_UNFINISHED)
+            seeded = seed(layout.work_root, key, pages, _SITE_UNFINISHED)
             if seeded:
                 log(f"  Sphinx state seeded from {seeded[0]} ({seeded[1]} of {len(pages)} pages the same)")
         overrides, conf = _site_config(repo, pack) if "html" in formats else ({}, {})
@@ -201,7 +179,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                 files["site"] = staging / "site" / "index.html"
                 log("  site built")
             if "pdf" in formats:
-                printed = print_pack(repo, pack, staging, work / "print", out / ".cache" / "print")
+                printed = print_pack(repo, pack, staging, work / "print", layout.print_cache)
                 files.update(printed)
                 handouts = sum(name.startswith("handout-") for name in printed)
                 log(f"  manuals: {', '.join(n for n in printed if not n.startswith('handout-'))}"
@@ -215,9 +193,8 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                     (staging / copied).parent.mkdir(parents=True, exist_ok=True)
                     (shutil.copytree if (final / copied).is_dir() else shutil.copy2)(final / copied, staging / copied)
                 files.setdefault(name, staging / rel)
-            stamp = {"digest": digest, "formats": sorted(set(formats) | {f for f, _ in kept.values()}),
-                     "files": {n: str(p.relative_to(staging)) for n, p in files.items()}}
-            (staging / STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True), encoding="utf-8")
+            Stamp(digest, sorted(set(formats) | {f for f, _ in kept.values()}),
+                  {n: str(p.relative_to(staging)) for n, p in files.items()}).write(staging)
             fault("staging-written", key.id)
             promote(staging, final)
         except BaseException:

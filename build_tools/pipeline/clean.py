@@ -1,10 +1,10 @@
 """Removing what builds keep only to go faster, once it has gone unused (``coursepack clean``).
 
-An output folder ``OUT`` keeps, besides the published packs:
+An output folder ``OUT`` keeps, besides the published packs (paths: :mod:`build_tools.pipeline.layout`):
 
-- ``.cache/print/pieces/``: laid-out pieces of manuals (:mod:`build_tools.printing.pieces`), shared by all packs;
-- ``.cache/print/<digest>/``: joined participant manuals and their handouts (:mod:`build_tools.printing.cache`);
-- ``.work/<pack-id>/``: a pack's MyST tree, Sphinx environment and output, print HTML (:mod:`build_tools.pipeline.build`).
+- laid-out pieces of manuals (:mod:`build_tools.printing.pieces`), shared by all packs;
+- joined participant manuals and their handouts (:mod:`build_tools.printing.cache`);
+- a work folder per pack: its MyST tree, Sphinx environment and output, print HTML (:mod:`build_tools.pipeline.build`).
 
 None of it goes stale (pieces and manuals are keyed by content, and the next build brings a work folder up
 to date), but it grows with every edit: a changed session leaves its old pieces behind, and a content
@@ -13,10 +13,10 @@ modification time set to now, and so does the work folder of a pack built. So "u
 "modified more than N days ago". Removing an entry costs only time: the next build that needs it lays it
 out again, with the same bytes.
 
-Published packs, ``manifest.json`` and ``index.html`` are never touched (a manual a pack shares with the
+Published packs and the catalogue are never touched (a manual a pack shares with the
 cache is a hard link, which outlives the cache's name for it). Clean takes the output folder's in-use
 lock exclusively, which every build holds shared: it refuses to run while a build is using the folder.
-A preview's own output (``OUT/.serve``) is cleaned with it.
+A preview's own output folder is cleaned with it.
 """
 
 from __future__ import annotations
@@ -28,10 +28,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import layout
+from .layout import Layout
 from .publish import locked
-
-IN_USE = Path(".cache") / "in-use.lock"
-"""Held shared by every build writing into the output folder, exclusively by clean."""
 
 KINDS = {"piece": ("laid-out piece", "laid-out pieces"), "manual": ("joined manual", "joined manuals"),
          "work": ("work folder", "work folders"), "unfinished": ("unfinished file", "unfinished files")}
@@ -59,16 +58,16 @@ def entries(out: Path) -> list[Entry]:
     """Everything the builds keep in ``out`` (and its preview output), in no particular order."""
     found = []
     for folder in _folders(out):
-        print_cache = folder / ".cache" / "print"
-        for pdf in sorted((print_cache / "pieces").glob("*.pdf")):
+        print_cache = folder.print_cache
+        for pdf in sorted(layout.pieces(print_cache).glob("*.pdf")):
             found.append(_entry("piece", [pdf, pdf.with_suffix(".json")], pdf))
         for manual in sorted(print_cache.glob("*/pages.json")):
-            if manual.parent.name != "pieces":
+            if manual.parent != layout.pieces(print_cache):
                 found.append(_entry("manual", [manual.parent], manual))
         # written by a build that was killed (no build runs while clean does)
-        for tmp in sorted([*print_cache.glob(".tmp-*"), *(print_cache / "pieces").glob(".*.tmp")]):
+        for tmp in sorted([*print_cache.glob(".tmp-*"), *layout.pieces(print_cache).glob(".*.tmp")]):
             found.append(_entry("unfinished", [tmp], tmp))
-        for work in sorted(p for p in (folder / ".work").glob("*") if p.is_dir()):
+        for work in sorted(p for p in folder.work_root.glob("*") if p.is_dir()):
             found.append(_entry("work", [work], work))
     return found
 
@@ -88,7 +87,7 @@ def remove(out: Path, doomed: list[Entry]) -> None:
     """Remove ``doomed`` from ``out``; raise :class:`BlockingIOError` if a build is using the folder."""
     with ExitStack() as stack:
         for folder in _folders(out):
-            stack.enter_context(locked(folder / IN_USE, wait=False))
+            stack.enter_context(locked(folder.in_use, wait=False))
         for entry in doomed:
             for path in entry.paths:
                 if path.is_dir():
@@ -97,8 +96,8 @@ def remove(out: Path, doomed: list[Entry]) -> None:
                     path.unlink(missing_ok=True)
 
 
-def _folders(out: Path) -> list[Path]:
-    return [folder for folder in (out, out / ".serve") if folder.is_dir()]
+def _folders(out: Path) -> list[Layout]:
+    return [Layout(folder) for folder in (out, Layout(out).serve) if folder.is_dir()]
 
 
 def _entry(kind: str, paths: list[Path], marker: Path) -> Entry:

@@ -1,8 +1,8 @@
 """Atomic output: a pack is built in a staging folder and replaces the previous output only when complete.
 
 ``os.rename`` of a directory is atomic but cannot replace a non-empty one, so promotion is two renames:
-the current output moves aside to ``.old-<name>``, the staging folder takes its name, the old one is
-deleted. A process killed between the two renames leaves the previous output in ``.old-<name>``, and
+the current output moves aside (to :func:`~.layout.aside_path`), the staging folder takes its name, the old one is
+deleted. A process killed between the two renames leaves the previous output aside, and
 :func:`recover` (run before every build) puts it back. At no moment is a half-written output in place.
 """
 
@@ -15,6 +15,8 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from .layout import aside_path, leftover_stagings, staging_path
 
 FAULT = "COURSEPACK_FAULT"
 """Test-only: the environment variable that stops a build at a named point, see :func:`fault`."""
@@ -35,7 +37,7 @@ def fault(point: str, pack_id: str = "") -> None:
 
     - ``POINT``: ``build-start`` (lock taken, output recovered), ``mid-copy`` (the site half copied into
       the staging folder), ``staging-written`` (the staging folder complete, stamp included),
-      ``promote-between-renames`` (the output moved aside to ``.old-``, the staging folder not yet in its
+      ``promote-between-renames`` (the output moved aside, the staging folder not yet in its
       place), ``mid-upload`` (a Dask upload: the stamp deleted, the files sent, the stamp not yet written);
     - ``ACTION``: ``exit`` (``os._exit``: the process dies like a kill, no ``finally`` runs), ``raise``
       (:class:`FaultInjected`, like a Ctrl-C) or ``hang`` (sleep until something else stops the build,
@@ -63,18 +65,14 @@ def fault(point: str, pack_id: str = "") -> None:
     raise ValueError(f"{FAULT}: unknown action {action!r} (exit, raise or hang)")
 
 
-def _old(final: Path) -> Path:
-    return final.with_name(f".old-{final.name}")
-
-
 def recover(final: Path) -> None:
     """Undo an interrupted promotion; drop leftovers of an interrupted one that had already finished, and
     the staging folders of builds that were killed (their process is gone)."""
-    for staging in final.parent.glob(f".staging-{final.name}-*"):
+    for staging in leftover_stagings(final):
         pid = staging.name.rsplit("-", 1)[-1]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(staging, ignore_errors=True)
-    old = _old(final)
+    old = aside_path(final)
     if old.exists():
         if final.exists():
             shutil.rmtree(old, ignore_errors=True)
@@ -93,7 +91,7 @@ def _alive(pid: int) -> bool:
 
 
 def staging_dir(final: Path) -> Path:
-    staging = final.with_name(f".staging-{final.name}-{os.getpid()}")
+    staging = staging_path(final, os.getpid())
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     return staging
@@ -101,7 +99,7 @@ def staging_dir(final: Path) -> Path:
 
 def promote(staging: Path, final: Path) -> None:
     recover(final)
-    old = _old(final)
+    old = aside_path(final)
     if final.exists():
         os.rename(final, old)
         fault("promote-between-renames", final.name)

@@ -2,7 +2,7 @@
 
 Deciding that a pack is up to date the long way means parsing every YAML file, resolving the pack and
 hashing what it is built from (:mod:`build_tools.pipeline.digest`): most of a second. After a build command
-succeeds, ``OUT/.cache/builds.json`` records, under the command's options, a fingerprint of every file a
+succeeds, a record in the output folder's cache (see layout.py) keeps, under the command's options, a fingerprint of every file a
 build can read (the content folders, templates, ``conf.py``, ``pyproject.toml`` and coursepack's own
 code) as path, size and modification time, with the packs built and their digests. The same command
 with the same fingerprint, and every pack still in place with that digest, has nothing to do. Any
@@ -17,8 +17,8 @@ import os
 from pathlib import Path
 
 from ..atomic import replacing
+from .layout import Layout, Stamp
 
-RECORD = Path(".cache") / "builds.json"
 _READ = ("conf.py", "pyproject.toml", "modules", "curriculum", "templates")
 _KEEP = 32  # commands remembered
 
@@ -53,15 +53,15 @@ def _walk(top: Path):
 def still_built(out: Path, key: str) -> list[tuple[str, dict[str, Path], str]] | None:
     """The packs the recorded command built, as (pack id, outputs, digest), if all are still in place."""
     try:
-        packs = json.loads((out / RECORD).read_text(encoding="utf-8"))[key]
+        layout = Layout(out)
+        packs = json.loads(layout.builds_record.read_text(encoding="utf-8"))[key]
         found = []
         for pack_id, digest, formats in packs:
-            stamp = json.loads((out / pack_id / ".coursepack.json").read_text(encoding="utf-8"))
-            files = {name: out / pack_id / rel for name, rel in stamp["files"].items()}
-            if stamp["digest"] != digest or not set(formats) <= set(stamp["formats"]) \
-                    or not all(p.exists() for p in files.values()):
+            folder = layout.pack(pack_id)
+            stamp = Stamp.read(folder)
+            if stamp is None or not stamp.covers(folder, digest, formats):
                 return None
-            found.append((pack_id, files, digest))
+            found.append((pack_id, stamp.outputs(folder), digest))
         return found
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -69,15 +69,18 @@ def still_built(out: Path, key: str) -> list[tuple[str, dict[str, Path], str]] |
 
 def remember(out: Path, key: str, packs: list[str]) -> None:
     """Record that the command ``key`` built ``packs`` (pack ids), as their stamps now say."""
-    path = out / RECORD
+    layout = Layout(out)
+    path = layout.builds_record
     try:
         known = json.loads(path.read_text(encoding="utf-8"))
         known = known if isinstance(known, dict) else {}
     except (OSError, ValueError):
         known = {}
     known.pop(key, None)
-    stamps = [json.loads((out / pack_id / ".coursepack.json").read_text(encoding="utf-8")) for pack_id in packs]
-    known[key] = [(pack_id, stamp["digest"], stamp["formats"]) for pack_id, stamp in zip(packs, stamps)]
+    stamps = [Stamp.read(layout.pack(pack_id)) for pack_id in packs]
+    if None in stamps:
+        return  # a pack was removed meanwhile: nothing to remember
+    known[key] = [(pack_id, stamp.digest, stamp.formats) for pack_id, stamp in zip(packs, stamps)]
     known = dict(list(known.items())[-_KEEP:])
     with replacing(path) as tmp:
         tmp.write_text(json.dumps(known), encoding="utf-8")

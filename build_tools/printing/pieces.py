@@ -39,6 +39,8 @@ from pathlib import Path
 from ..atomic import replacing
 from ..errors import Location, Problem, ProblemsFound, write_file
 from ..pipeline.clean import touch
+from ..pipeline.layout import piece_lock
+from ..pipeline.layout import pieces as pieces_dir
 from ..pipeline.publish import locked
 from .join import ANCHOR_SCHEME, join
 
@@ -220,19 +222,19 @@ def _piece(folder: Path, name: str, html: str, stylesheet: str, salt: bytes, cac
     ``wait``, gets None at once to come back later."""
     css = (folder / stylesheet).read_bytes()
     key = hashlib.sha256(salt + css + b"\0" + html.encode("utf-8")).hexdigest()[:32]
-    pdf, meta = cache / "pieces" / f"{key}.pdf", cache / "pieces" / f"{key}.json"
+    pdf, meta = pieces_dir(cache) / f"{key}.pdf", pieces_dir(cache) / f"{key}.json"
     known = _cached(pdf, meta)
     if known is not None:
         return known
     try:
-        with locked(cache / "pieces" / ".locks" / f"{int(key[:4], 16) % _LOCKS:02d}", wait=wait):
+        with locked(piece_lock(cache, int(key[:4], 16) % _LOCKS), wait=wait):
             return _cached(pdf, meta) or _lay_out(folder, name, html, stylesheet, key, pdf, meta, render)
     except BlockingIOError:
         return None
 
 
 _LOCKS = 64
-"""Lock files in ``pieces/.locks``: a fixed number, so none is ever removed; two pieces that share one
+"""Lock files of the pieces (see pipeline/layout.py): a fixed number, so none is ever removed; two pieces that share one
 only take turns."""
 
 

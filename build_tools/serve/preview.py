@@ -37,6 +37,7 @@ from ..content.repository import Repo, load_repo
 from ..content.validate import validate
 from ..errors import ProblemsFound
 from ..pipeline.build import build_pack
+from ..pipeline.layout import Layout
 from ..render.toolpages import tool_page
 from ..resolve.keys import DIMENSIONS, PackKey, dimension_choices, expand
 
@@ -114,7 +115,7 @@ class Preview:
 
     def __init__(self, root: Path, key: PackKey, out: Path | None = None, log: Callable[[str], None] = print):
         self.root = Path(root).resolve()
-        self.out = Path(out).resolve() if out else self.root / "_build" / ".serve"
+        self.out = Path(out).resolve() if out else Layout(self.root / "_build").serve
         self.key = key
         self.log = log
         self.build_lock = threading.RLock()

@@ -1,6 +1,6 @@
 """A pack's first site build starts from the Sphinx state of the most similar pack already built.
 
-Sphinx keeps each pack's environment (``.work/<pack-id>/doctrees``) and reads again only the pages whose
+Sphinx keeps each pack's environment (``doctrees`` in its work folder) and reads again only the pages whose
 source is newer than its last reading. A pack built for the first time has no environment, so Sphinx
 reads every page, though it shares pages, byte for byte, with packs already built: another country's
 (the timetable, the glossary, sessions that do not name the country) and the other edition's (module
@@ -21,6 +21,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+from ..pipeline.layout import work_lock
 from ..pipeline.publish import locked
 from ..resolve.keys import PackKey
 
@@ -44,7 +45,7 @@ def seed(work_root: Path, key: PackKey, pages: dict[str, str], unfinished: str) 
         return None
     other, same = best
     try:
-        with locked(work_root / f"{other.name}.lock", wait=False):  # not while it is being rebuilt
+        with locked(work_lock(work_root, other.name), wait=False):  # not while it is being rebuilt
             if (other / unfinished).exists():
                 return None
             for part in ("src", "doctrees"):
