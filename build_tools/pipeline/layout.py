@@ -113,12 +113,13 @@ class Stamp:
         """The stamp of the pack in ``folder``; None if there is none or it cannot be read."""
         try:
             data = json.loads((folder / STAMP).read_text(encoding="utf-8"))
-            stamp = cls(data["digest"], list(data["formats"]), dict(data["files"]))
+            digest, formats, files = data["digest"], data["formats"], data["files"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if not isinstance(stamp.digest, str) or not all(isinstance(v, str) for v in stamp.files.values()):
+        if not (isinstance(digest, str) and isinstance(formats, list) and isinstance(files, dict)
+                and all(isinstance(v, str) for v in [*formats, *files.values()])):
             return None
-        return stamp
+        return cls(digest, formats, files)
 
     def write(self, folder: Path) -> None:
         data = {"digest": self.digest, "formats": self.formats, "files": self.files}
