@@ -495,6 +495,7 @@ def _formats(text: str | None):
 
 def cmd_export(args, root: Path) -> int:
     from .pipeline.build import build_pack
+    from .pipeline.layout import Layout
     from .errors import SelectionError, naming
     from .content.model import EXPORT_FORMATS, PARTICIPANT_FORMATS
     from .export.pack import export_pack
@@ -513,7 +514,7 @@ def cmd_export(args, root: Path) -> int:
                              f"and offline zips are for participants; the question bank (answer keys) is exported "
                              f"from the facilitator edition")
     repo = _load_checked(root)
-    out = (args.output or root / "_build" / "export").resolve()
+    out = (args.output or Layout(root / "_build").exports).resolve()
     pack = resolve_pack(repo, key)
     site_needed = any(f != "questions" for f in formats)
     with naming(root / "_build"):

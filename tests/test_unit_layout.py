@@ -13,7 +13,7 @@ from build_tools.pipeline.layout import STAMP, Stamp
 
 PACKAGE = Path(__file__).resolve().parents[1] / "build_tools"
 UNDER_BUILD = re.compile(r"(^|/)\.(work|cache|serve|locks|staging-|old-)(/|$|-|\b)|\.coursepack\.json|\.lock$|"
-                         r"in-use|builds\.json")
+                         r"in-use|builds\.json|^doctrees$|docutils-locked|site-unfinished|environment\.pickle")
 """A name of something the builds keep under the output folder, as a string in code (not a docstring)."""
 
 

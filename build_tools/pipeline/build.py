@@ -32,7 +32,7 @@ from ..site.config import CONF, conf_text, merged_overrides
 from ..site.seed import seed
 from .clean import touch
 from .digest import pack_digest
-from .layout import Layout, Stamp
+from .layout import UNFINISHED, Layout, Stamp, Work
 from .publish import copy_site, discard, fault, locked, promote, recover, staging_dir
 
 
@@ -109,19 +109,19 @@ def _outputs_to_keep(final: Path, digest: str, formats) -> dict[str, tuple[str, 
     return kept
 
 
-_SITE_UNFINISHED = "site-unfinished"
+_SITE_UNFINISHED = UNFINISHED
 
 
-def _start_site_build(work: Path) -> None:
+def _start_site_build(work: Work) -> None:
     """Sphinx keeps its state in ``work`` between builds, and a build stopped half-way (Ctrl-C, the
     matrix's --timeout, a kill) leaves that state half-made: the environment saved before the pages were
     written, the search index not. The next build would then fail on Sphinx's warning about the index, or
     keep a page cut short. A marker stands while Sphinx runs (and the pages get their direction); a build
     that finds it left behind lets Sphinx start afresh."""
-    marker = work / _SITE_UNFINISHED
+    marker = work.unfinished
     if marker.exists():
-        shutil.rmtree(work / "site", ignore_errors=True)
-        shutil.rmtree(work / "doctrees", ignore_errors=True)
+        shutil.rmtree(work.site, ignore_errors=True)
+        shutil.rmtree(work.doctrees, ignore_errors=True)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.touch()
 
@@ -150,36 +150,36 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
         kept = _outputs_to_keep(final, digest, formats)
         pages, assets = render_pack(repo, pack, digest)
         refuse_links_outside(repo.root, assets)  # as `check` does: nothing from outside is copied
-        if "html" in formats and not (work / "doctrees" / "environment.pickle").exists():
-            seeded = seed(layout.work_root, key, pages, _SITE_UNFINISHED)
+        if "html" in formats and not work.environment.exists():
+            seeded = seed(layout.work_root, key, pages)
             if seeded:
                 log(f"  Sphinx state seeded from {seeded[0]} ({seeded[1]} of {len(pages)} pages the same)")
         overrides, conf = _site_config(repo, pack) if "html" in formats else ({}, {})
-        changed = [n for n in write_tree(work / "src", {**pages, **assets, **conf}) if n != CONF]  # pages only
-        touch(work)  # used now: see pipeline/clean.py
+        changed = [n for n in write_tree(work.src, {**pages, **assets, **conf}) if n != CONF]  # pages only
+        touch(work.folder)  # used now: see pipeline/clean.py
         log(f"  rendered {len(pages)} pages ({len(changed)} changed)")
         staging = staging_dir(final)
         files: dict[str, Path] = {}
         try:
             if "html" in formats:
                 _start_site_build(work)
-                result = build_site(repo.root, work / "src", work / "site", work / "doctrees", overrides)
+                result = build_site(repo.root, work.src, work.site, work.doctrees, overrides)
                 if result.warnings:
                     # Sphinx warns while reading a page; keep no environment that remembers the page as
                     # read, or the next build would skip it, see no warning and publish it.
-                    shutil.rmtree(work / "doctrees", ignore_errors=True)
+                    shutil.rmtree(work.doctrees, ignore_errors=True)
                     raise ProblemsFound(result.warnings)
                 if LocaleFormat(pack.language).rtl:
-                    set_direction(work / "site", "rtl", language_to_mark(pack))
+                    set_direction(work.site, "rtl", language_to_mark(pack))
                 # Sphinx writes into a folder of its own, kept between builds so that it rewrites only
                 # the pages that changed; the published site is a copy (not hard links: Sphinx rewrites
                 # files in place, which would change a published page before the build succeeds).
-                (work / _SITE_UNFINISHED).unlink()
-                copy_site(work / "site", staging / "site", key.id, ignore=shutil.ignore_patterns(".buildinfo"))
+                work.unfinished.unlink()
+                copy_site(work.site, staging / "site", key.id, ignore=shutil.ignore_patterns(".buildinfo"))
                 files["site"] = staging / "site" / "index.html"
                 log("  site built")
             if "pdf" in formats:
-                printed = print_pack(repo, pack, staging, work / "print", layout.print_cache)
+                printed = print_pack(repo, pack, staging, work.print, layout.print_cache)
                 files.update(printed)
                 handouts = sum(name.startswith("handout-") for name in printed)
                 log(f"  manuals: {', '.join(n for n in printed if not n.startswith('handout-'))}"
@@ -199,9 +199,9 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             promote(staging, final)
         except BaseException:
             discard(staging)
-            if (work / _SITE_UNFINISHED).exists():  # Sphinx stopped half-way: drop its state and temporary files
-                shutil.rmtree(work / "site", ignore_errors=True)
-                shutil.rmtree(work / "doctrees", ignore_errors=True)
+            if work.unfinished.exists():  # Sphinx stopped half-way: drop its state and temporary files
+                shutil.rmtree(work.site, ignore_errors=True)
+                shutil.rmtree(work.doctrees, ignore_errors=True)
             raise
     return PackBuild(key, final, digest, len(pages), len(changed),
                      time.perf_counter() - started, {n: final / p.relative_to(staging) for n, p in files.items()})

@@ -8,13 +8,15 @@ functions below)::
     OUT/.staging-<pack-id>-<pid>/          the next version of the pack, while a build makes it
     OUT/.old-<pack-id>/                    the previous version, between the two renames of a promotion
     OUT/manifest.json, OUT/index.html      the catalogue of a matrix
-    OUT/.work/<pack-id>/                   MyST tree, Sphinx environment and output, print HTML of a pack
+    OUT/.work/<pack-id>/                   a pack's work folder (:class:`Work`): MyST tree, Sphinx environment and
+                                           output, docutils.conf, print HTML
     OUT/.work/<pack-id>.lock               held while the pack builds
     OUT/.cache/in-use.lock                 held shared by every build, exclusively by clean
     OUT/.cache/builds.json                 commands whose packs are still built (pipeline/unchanged.py)
     OUT/.cache/print/<digest>/             joined participant manuals (printing/cache.py)
     OUT/.cache/print/pieces/               laid-out pieces of manuals, and their locks (printing/pieces.py)
     OUT/.serve/                            a preview's own output folder, laid out the same way
+    OUT/export/                            ``coursepack export``'s packages, by default
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ class Layout:
     def work_root(self) -> Path:
         return self.out / ".work"
 
-    def work(self, pack_id: str) -> Path:
-        return self.work_root / pack_id
+    def work(self, pack_id: str) -> Work:
+        return Work(self.work_root / pack_id)
 
     def work_lock(self, pack_id: str) -> Path:
         return work_lock(self.work_root, pack_id)
@@ -73,6 +75,55 @@ class Layout:
     @property
     def serve(self) -> Path:
         return self.out / ".serve"
+
+    @property
+    def exports(self) -> Path:
+        """Where ``coursepack export`` writes packages unless told otherwise."""
+        return self.out / "export"
+
+
+@dataclass(frozen=True)
+class Work:
+    """A pack's work folder, kept between builds (see pipeline/build.py)."""
+
+    folder: Path
+
+    @property
+    def src(self) -> Path:
+        """The generated MyST tree and copied assets."""
+        return self.folder / "src"
+
+    @property
+    def doctrees(self) -> Path:
+        """Sphinx's environment (never published)."""
+        return self.folder / "doctrees"
+
+    @property
+    def environment(self) -> Path:
+        return self.doctrees / "environment.pickle"
+
+    @property
+    def site(self) -> Path:
+        """Sphinx's output, copied into the pack when the whole build succeeds."""
+        return self.folder / "site"
+
+    @property
+    def docutils(self) -> Path:
+        """The folder holding the only docutils.conf Sphinx reads (see site/build.py)."""
+        return self.folder / "docutils-locked"
+
+    @property
+    def print(self) -> Path:
+        """Print HTML of each edition, as laid out."""
+        return self.folder / "print"
+
+    @property
+    def unfinished(self) -> Path:
+        """Stands while Sphinx runs: a build that finds it left behind lets Sphinx start afresh."""
+        return self.folder / UNFINISHED
+
+
+UNFINISHED = "site-unfinished"
 
 
 def work_lock(work_root: Path, pack_id: str) -> Path:

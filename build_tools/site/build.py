@@ -13,6 +13,7 @@ from importlib import import_module
 from pathlib import Path
 
 from ..errors import Location, Problem, environment_failure
+from ..pipeline.layout import Work
 from ..render.bidi import mark_latin_blocks
 from .state import pages_to_rewrite, prepare, tidy
 
@@ -50,7 +51,7 @@ def build_site(confdir: Path, srcdir: Path, outdir: Path, doctreedir: Path, over
     status, warning = io.StringIO(), io.StringIO()
     # Docutils reads docutils.conf from the folder patch_docutils() is given; a file in the repository would
     # override the lock-down, so Sphinx gets a folder holding only ours.
-    locked = doctreedir.parent / "docutils-locked"
+    locked = Work(doctreedir.parent).docutils
     locked.mkdir(parents=True, exist_ok=True)
     (locked / "docutils.conf").write_text(DOCUTILS_CONF, encoding="utf-8")
     prepare(outdir)  # Sphinx keeps its state between builds: see site/state.py

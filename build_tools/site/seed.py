@@ -21,60 +21,60 @@ import pickle
 import shutil
 from pathlib import Path
 
-from ..pipeline.layout import work_lock
+from ..pipeline.layout import Work, work_lock
 from ..pipeline.publish import locked
 from ..resolve.keys import PackKey
 
 CANDIDATES = 8
 """Built packs compared, the most recently built first: enough to find another country's and the other
 edition's, without reading the sources of a whole matrix."""
-_ENV = Path("doctrees") / "environment.pickle"
 
 
-def seed(work_root: Path, key: PackKey, pages: dict[str, str], unfinished: str) -> tuple[str, int] | None:
-    """Seed ``work_root/<pack-id>`` (which has no Sphinx environment) from the most similar built pack;
-    ``pages`` are the pack's pages (path → MyST) and ``unfinished`` the name of the marker a stopped site
-    build leaves. Return (the pack seeded from, the number of pages in common), or None."""
-    work = work_root / key.id
+def seed(work_root: Path, key: PackKey, pages: dict[str, str]) -> tuple[str, int] | None:
+    """Seed the work folder of ``key`` in ``work_root`` (which has no Sphinx environment) from the most similar
+    built pack; ``pages`` are the pack's pages (path → MyST). Return (the pack seeded from, the number of pages
+    in common), or None."""
+    work = Work(work_root / key.id)
     best = None
-    for other in _candidates(work_root, key, unfinished):
-        same = sum(_same(other / "src" / name, text) for name, text in pages.items())
+    for other in _candidates(work_root, key):
+        same = sum(_same(other.src / name, text) for name, text in pages.items())
         if same and (best is None or same > best[1]):
             best = (other, same)
     if best is None:
         return None
     other, same = best
     try:
-        with locked(work_lock(work_root, other.name), wait=False):  # not while it is being rebuilt
-            if (other / unfinished).exists():
+        with locked(work_lock(work_root, other.folder.name), wait=False):  # not while it is being rebuilt
+            if other.unfinished.exists():
                 return None
-            for part in ("src", "doctrees"):
-                shutil.rmtree(work / part, ignore_errors=True)
-                shutil.copytree(other / part, work / part)  # copy2: modification times kept
-            env_file = work / _ENV
+            for mine, theirs in ((work.src, other.src), (work.doctrees, other.doctrees)):
+                shutil.rmtree(mine, ignore_errors=True)
+                shutil.copytree(theirs, mine)  # copy2: modification times kept
+            env_file = work.environment
             env = pickle.loads(env_file.read_bytes())
-            env.srcdir, env.doctreedir = work / "src", work / "doctrees"  # Sphinx refuses another folder's
+            env.srcdir, env.doctreedir = work.src, work.doctrees  # Sphinx refuses another folder's
             env_file.write_bytes(pickle.dumps(env, pickle.HIGHEST_PROTOCOL))
     except BlockingIOError:
         return None
     except Exception:  # a state this Sphinx cannot read (another release): build afresh
-        for part in ("src", "doctrees"):
-            shutil.rmtree(work / part, ignore_errors=True)
+        for mine in (work.src, work.doctrees):
+            shutil.rmtree(mine, ignore_errors=True)
         return None
-    return other.name, same
+    return other.folder.name, same
 
 
-def _candidates(work_root: Path, key: PackKey, unfinished: str) -> list[Path]:
+def _candidates(work_root: Path, key: PackKey) -> list[Work]:
     """Built packs of the same course and language (the configuration Sphinx reads pages with), newest first."""
     found = []
     for folder in work_root.iterdir() if work_root.is_dir() else ():
         other = PackKey.parse(folder.name)
         if other is None or other == key or (other.course, other.language) != (key.course, key.language):
             continue
-        env = folder / _ENV
-        if env.is_file() and (folder / "src").is_dir() and not (folder / unfinished).exists():
-            found.append((env.stat().st_mtime, folder))
-    return [folder for _, folder in sorted(found, reverse=True)[:CANDIDATES]]
+        work = Work(folder)
+        if work.environment.is_file() and work.src.is_dir() and not work.unfinished.exists():
+            found.append((work.environment.stat().st_mtime, work))
+    found.sort(key=lambda f: (f[0], f[1].folder), reverse=True)
+    return [work for _, work in found[:CANDIDATES]]
 
 
 def _same(path: Path, text: str) -> bool:
