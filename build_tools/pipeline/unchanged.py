@@ -3,8 +3,9 @@
 Deciding that a pack is up to date the long way means parsing every YAML file, resolving the pack and
 hashing what it is built from (:mod:`build_tools.pipeline.digest`): most of a second. After a build command
 succeeds, a record in the output folder's cache (see layout.py) keeps, under the command's options, a
-fingerprint of every file a build can read (the content folders, templates, ``conf.py``, ``pyproject.toml`` and coursepack's own
-code) as path, size and modification time, with the packs built and their digests. The same command
+fingerprint of every file a build can read (the content folders, templates, ``conf.py``,
+``pyproject.toml`` and coursepack's own code) as path, size and modification time, with the packs built
+and their digests. The same command
 with the same fingerprint, and every pack still in place with that digest, has nothing to do. Any
 difference, even a file touched without change, takes the long way, which decides by content.
 """

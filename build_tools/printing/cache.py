@@ -2,9 +2,9 @@
 
 The participant manual of a pack is needed by both its editions: the participant pack ships it, and the
 facilitator pack ships it too and quotes its page numbers. An entry holds the PDF and the page of every
-anchor (modules, sessions), in the output folder's print cache under the participant digest (see pipeline/layout.py), and the per-module
-handouts once a participant pack has needed them. The digest covers everything the manual is built from
-(see :mod:`build_tools.pipeline.digest`), so an entry is never stale. Entries are written to a temporary folder
+anchor (modules, sessions), in the output folder's print cache under the participant digest (see
+pipeline/layout.py), and the per-module handouts once a participant pack has needed them. The digest
+covers everything the manual is built from (see :mod:`build_tools.pipeline.digest`), so an entry is never stale. Entries are written to a temporary folder
 and renamed into place, and handouts added by renaming (``atomic.replacing``), so concurrent workers never see half of one.
 """
 
