@@ -193,14 +193,53 @@ def _loc(shown: str, mark) -> Location:
     return Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
 
 
+def _refuse(shown: str, mark, code: str, message: str, hint: str | None = None):
+    raise _Refused(Problem(_loc(shown, mark), code, message, hint))
+
+
+def _refuse_unsafe(event, shown: str) -> None:
+    """Refuse the YAML features no content file may use: aliases, anchors and tags beyond the plain ones."""
+    if isinstance(event, yaml.AliasEvent):
+        _refuse(shown, event.start_mark, "alias", f"aliases (*{event.anchor}) are not allowed",
+                "write the value out in full; anchors and aliases are refused so a file cannot expand itself")
+    if getattr(event, "anchor", None):
+        _refuse(shown, event.start_mark, "anchor", f"anchors (&{event.anchor}) are not allowed",
+                "write the value out in full; anchors and aliases are refused so a file cannot expand itself")
+    tag = getattr(event, "tag", None)
+    if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and tag not in _ALLOWED_TAGS:
+        _refuse(shown, event.start_mark, "tag", f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+                "remove the tag; values are plain text, lists and mappings")
+
+
+def _refuse_control_characters(event, shown: str) -> None:
+    bad = FORBIDDEN_CHARACTER.search(event.value)
+    if bad:
+        _refuse(shown, event.start_mark, "control-character",
+                f"this value holds the character U+{ord(bad[0]):04X}, which no text may contain",
+                "remove the escape (such as \\0, \\x1b or \\uFFFE) from the quoted value; "
+                "write a line break as \\n")
+
+
+def _take_key(frame: _Frame, event, plain: bool, locations: Locations, shown: str) -> None:
+    """Record the mapping key ``event`` as the key of ``frame``'s next value; refuse merge and duplicate keys."""
+    key = event.value
+    if plain and key == "<<":
+        _refuse(shown, event.start_mark, "merge-key", "merge keys (<<) are not allowed", "write the keys out in full")
+    mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+    if key in frame.key_marks:
+        first = frame.key_marks[key][0]
+        _refuse(shown, event.start_mark, "duplicate-key", f"duplicate key {key!r} (first defined on line {first})",
+                "remove one of the two, or rename it; YAML would silently keep only the last")
+    frame.key_marks[key] = mark
+    locations.keys[frame.path + (key,)] = mark
+    frame.pending_key = key
+
+
 def _build(text: str, shown: str) -> Loaded:
     locations = Locations(shown)
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
-
-    def refuse(mark, code, message, hint=None):
-        raise _Refused(Problem(_loc(shown, mark), code, message, hint))
 
     def place(value, mark, style=None) -> Path_:
         """Attach a finished value (scalar or new container) to the current parent; return its path."""
@@ -222,21 +261,12 @@ def _build(text: str, shown: str) -> Loaded:
         return p
 
     for event in yaml.parse(text, Loader=_Parser):
-        if isinstance(event, yaml.AliasEvent):
-            refuse(event.start_mark, "alias", f"aliases (*{event.anchor}) are not allowed",
-                   "write the value out in full; anchors and aliases are refused so a file cannot expand itself")
-        if getattr(event, "anchor", None):
-            refuse(event.start_mark, "anchor", f"anchors (&{event.anchor}) are not allowed",
-                   "write the value out in full; anchors and aliases are refused so a file cannot expand itself")
-        tag = getattr(event, "tag", None)
-        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and tag not in _ALLOWED_TAGS:
-            refuse(event.start_mark, "tag", f"the tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
-                   "remove the tag; values are plain text, lists and mappings")
+        _refuse_unsafe(event, shown)
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                refuse(event.start_mark, "multiple-documents", "the file holds more than one YAML document",
-                       "remove the second '---' line or move that content to its own file")
+                _refuse(shown, event.start_mark, "multiple-documents", "the file holds more than one YAML document",
+                        "remove the second '---' line or move that content to its own file")
             continue
 
         in_mapping_key_position = bool(stack) and isinstance(stack[-1].container, dict) \
@@ -244,8 +274,8 @@ def _build(text: str, shown: str) -> Loaded:
 
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if in_mapping_key_position:
-                refuse(event.start_mark, "complex-key", "a mapping key must be plain text",
-                       "write the key as a simple word followed by ':'")
+                _refuse(shown, event.start_mark, "complex-key", "a mapping key must be plain text",
+                        "write the key as a simple word followed by ':'")
             if len(stack) >= MAX_DEPTH:
                 raise _Refused(_too_deep(shown, event.start_mark))
             container = {} if isinstance(event, yaml.MappingStartEvent) else []
@@ -255,27 +285,9 @@ def _build(text: str, shown: str) -> Loaded:
             stack.pop()
         elif isinstance(event, yaml.ScalarEvent):
             plain = event.implicit[0] and not event.style  # the C parser gives '' for plain, Python None
-            bad = FORBIDDEN_CHARACTER.search(event.value)
-            if bad:
-                refuse(event.start_mark, "control-character",
-                       f"this value holds the character U+{ord(bad[0]):04X}, which no text may contain",
-                       "remove the escape (such as \\0, \\x1b or \\uFFFE) from the quoted value; "
-                       "write a line break as \\n")
+            _refuse_control_characters(event, shown)
             if in_mapping_key_position:
-                frame = stack[-1]
-                key = event.value
-                if plain and key == "<<":
-                    refuse(event.start_mark, "merge-key", "merge keys (<<) are not allowed",
-                           "write the keys out in full")
-                mark = (event.start_mark.line + 1, event.start_mark.column + 1)
-                if key in frame.key_marks:
-                    first = frame.key_marks[key][0]
-                    refuse(event.start_mark, "duplicate-key",
-                           f"duplicate key {key!r} (first defined on line {first})",
-                           "remove one of the two, or rename it; YAML would silently keep only the last")
-                frame.key_marks[key] = mark
-                locations.keys[frame.path + (key,)] = mark
-                frame.pending_key = key
+                _take_key(stack[-1], event, plain, locations, shown)
             else:
                 value = None if plain and _NULL.match(event.value) else event.value
                 place(value, event.start_mark, event.style or None)

@@ -1,0 +1,71 @@
+"""``coursepack check``: validate the content and report every problem at file:line:column."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .options import add_root
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("check", help="validate the content and report every problem at file:line:column",
+                       description="Validate modules, courses and contexts. Exits 1 if any error is found.")
+    add_root(p)
+    p.add_argument("--json", action="store_true", help="print problems and the summary as JSON")
+    p.add_argument("--quiet", "-q", action="store_true", help="print problems only, no summary")
+    p.add_argument("--lang", metavar="L", help="also report, per module, the translations into L that are "
+                                              "missing, fuzzy or out of date")
+    p.set_defaults(handler=run)
+
+
+def run(args, root: Path) -> int:
+    from ..content.repository import load_repo
+    from ..content.validate import validate
+
+    repo = load_repo(root)
+    problems = validate(repo)
+    coverage: list[str] = []
+    if args.lang:
+        from ..resolve.localize import translation_report
+
+        coverage, found = translation_report(repo, args.lang)
+        problems.extend(found)
+    summary = _summary(repo.catalogue, problems)
+    if args.json:
+        print(json.dumps({"ok": not problems.errors, "summary": summary, "translations": coverage,
+                          "problems": [p.as_dict() for p in problems.sorted()]}, indent=2))
+        return 1 if problems.errors else 0
+    for problem in problems.sorted():
+        print(problem.format(), file=sys.stderr if problem.severity == "error" else sys.stdout)
+    if not args.quiet:
+        _print_summary(summary, coverage, args.lang)
+    return 1 if problems.errors else 0
+
+
+def _summary(cat, problems) -> dict:
+    """What the content holds and how many problems it has, as `check --json` reports it."""
+    from ..resolve.keys import expand
+
+    return {
+        "modules": len(cat.modules),
+        "sessions": sum(len(mod.sessions) for mod in cat.modules.values()),
+        "courses": len(cat.courses),
+        "packs": sum(len(expand(c)) for c in cat.courses.values()),
+        "audiences": len(cat.audiences), "sectors": len(cat.sectors), "countries": len(cat.countries),
+        "instruments": len(cat.instruments),
+        "errors": len(problems.errors), "warnings": len(problems.items) - len(problems.errors),
+    }
+
+
+def _print_summary(summary: dict, coverage: list[str], lang: str | None) -> None:
+    if coverage:
+        print(f"Translations into {lang!r}:")
+        for line in coverage:
+            print(f"  {line}")
+    print(f"{summary['modules']} modules, {summary['sessions']} sessions, {summary['courses']} courses "
+          f"expanding to {summary['packs']} packs; {summary['audiences']} audiences, {summary['sectors']} "
+          f"sectors, {summary['countries']} countries, {summary['instruments']} instruments")
+    verdict = "ok" if not summary["errors"] else f"{summary['errors']} error(s)"
+    print(f"check: {verdict}, {summary['warnings']} warning(s)")
