@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "build_tools"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
-STILL_LONG = {"pipeline/build.py:build_pack", "printing/join.py:join"}
+STILL_LONG: set[str] = set()
 
 MODULES = sorted(PACKAGE.rglob("*.py"))
 

@@ -126,6 +126,35 @@ def _start_site_build(work: Work) -> None:
     marker.touch()
 
 
+def _site(repo: Repo, pack, work, overrides: dict, staging: Path) -> Path:
+    """Build the pack's site in its work folder and copy it into ``staging``; return its home page."""
+    _start_site_build(work)
+    result = build_site(repo.root, work.src, work.site, work.doctrees, overrides)
+    if result.warnings:
+        # Sphinx warns while reading a page; keep no environment that remembers the page as
+        # read, or the next build would skip it, see no warning and publish it.
+        shutil.rmtree(work.doctrees, ignore_errors=True)
+        raise ProblemsFound(result.warnings)
+    if LocaleFormat(pack.language).rtl:
+        set_direction(work.site, "rtl", language_to_mark(pack))
+    # Sphinx writes into a folder of its own, kept between builds so that it rewrites only
+    # the pages that changed; the published site is a copy (not hard links: Sphinx rewrites
+    # files in place, which would change a published page before the build succeeds).
+    work.unfinished.unlink()
+    copy_site(work.site, staging / "site", pack.key.id, ignore=shutil.ignore_patterns(".buildinfo"))
+    return staging / "site" / "index.html"
+
+
+def _keep(kept: dict, final: Path, staging: Path, files: dict[str, Path]) -> None:
+    """Copy into ``staging`` the published outputs of other formats that are still current (same digest)."""
+    for name, (fmt, rel) in kept.items():
+        copied = "site" if fmt == "html" else rel  # the site is a folder; the rest single files
+        if not (staging / copied).exists():
+            (staging / copied).parent.mkdir(parents=True, exist_ok=True)
+            (shutil.copytree if (final / copied).is_dir() else shutil.copy2)(final / copied, staging / copied)
+        files.setdefault(name, staging / rel)
+
+
 def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool = False,
                log: Callable[[str], None] = lambda s: None) -> PackBuild:
     """Build one pack into ``out/<pack-id>``; raise :class:`ProblemsFound` (output untouched) on failure.
@@ -162,21 +191,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
         files: dict[str, Path] = {}
         try:
             if "html" in formats:
-                _start_site_build(work)
-                result = build_site(repo.root, work.src, work.site, work.doctrees, overrides)
-                if result.warnings:
-                    # Sphinx warns while reading a page; keep no environment that remembers the page as
-                    # read, or the next build would skip it, see no warning and publish it.
-                    shutil.rmtree(work.doctrees, ignore_errors=True)
-                    raise ProblemsFound(result.warnings)
-                if LocaleFormat(pack.language).rtl:
-                    set_direction(work.site, "rtl", language_to_mark(pack))
-                # Sphinx writes into a folder of its own, kept between builds so that it rewrites only
-                # the pages that changed; the published site is a copy (not hard links: Sphinx rewrites
-                # files in place, which would change a published page before the build succeeds).
-                work.unfinished.unlink()
-                copy_site(work.site, staging / "site", key.id, ignore=shutil.ignore_patterns(".buildinfo"))
-                files["site"] = staging / "site" / "index.html"
+                files["site"] = _site(repo, pack, work, overrides, staging)
                 log("  site built")
             if "pdf" in formats:
                 printed = print_pack(repo, pack, staging, work.print, layout.print_cache)
@@ -187,12 +202,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             for fmt in (f for f in formats if f in EXPORT_FORMATS):
                 files[fmt] = export_pack(repo, pack, staging / "site", staging / "packages", fmt)
                 log(f"  {fmt} package written")
-            for name, (fmt, rel) in kept.items():  # outputs of other formats, same digest: still current
-                copied = "site" if fmt == "html" else rel  # the site is a folder; the rest single files
-                if not (staging / copied).exists():
-                    (staging / copied).parent.mkdir(parents=True, exist_ok=True)
-                    (shutil.copytree if (final / copied).is_dir() else shutil.copy2)(final / copied, staging / copied)
-                files.setdefault(name, staging / rel)
+            _keep(kept, final, staging, files)
             Stamp(digest, sorted(set(formats) | {f for f, _ in kept.values()}),
                   {n: str(p.relative_to(staging)) for n, p in files.items()}).write(staging)
             fault("staging-written", key.id)

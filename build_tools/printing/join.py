@@ -45,7 +45,7 @@ def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[
     is flat where the whole document's nests (a session's heading belongs under its module's, which is
     in another piece), so the joined outline is rebuilt from the levels."""
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+    from pikepdf import Array, Dictionary, Name
 
     out = pikepdf.new()
     opened = [pikepdf.open(path) for path, _ in pieces]
@@ -62,30 +62,8 @@ def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[
         bookmarks: list = []
         next_key = 0
         for piece, (_, levels) in zip(opened, pieces):
-            shift = next_key
-            page_index = {}
-            for page in piece.pages:
-                page_index[page.obj.objgen] = len(out.pages)
-                out.pages.append(page)
-                copied = out.pages[-1].obj
-                if "/StructParents" in copied:
-                    copied.StructParents = int(copied.StructParents) + shift
-                for annot in copied.get("/Annots", []):
-                    if "/StructParent" in annot:
-                        annot.StructParent = int(annot.StructParent) + shift
-                    _resolve_link(annot)
-            root = piece.Root.get("/StructTreeRoot")
-            if root is not None:
-                tops = root.K if isinstance(root.K, Array) else [root.K]
-                for top in tops:
-                    del top["/P"]  # so copying it does not drag the piece's tree root along
-                    part = out.copy_foreign(top)
-                    part.S = Name.Part
-                    part.P = document
-                    document.K.append(part)
-                for key, value in pikepdf.NumberTree(root.ParentTree).items():
-                    parent_tree[key + shift] = _copy(out, piece, value)
-                    next_key = max(next_key, key + shift + 1)
+            page_index = _append_pages(out, piece, shift=next_key)
+            next_key = _append_structure(out, piece, document, parent_tree, shift=next_key)
             names = piece.Root.get("/Names")
             if names is not None and "/Dests" in names:
                 for name, dest in pikepdf.NameTree(names.Dests).items():
@@ -95,16 +73,7 @@ def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[
                 raise ValueError(f"{len(items)} outline items but {len(levels)} levels")
             bookmarks.extend(zip(levels, items))
         _draw_frames(out, footer, footer_pages, headers)
-        out.Root.StructTreeRoot = out.make_indirect(Dictionary(
-            Type=Name.StructTreeRoot, K=Array([document]), ParentTreeNextKey=next_key,
-            ParentTree=out.make_indirect(Dictionary(Nums=Array(
-                [x for key in sorted(parent_tree) for x in (key, parent_tree[key])])))))
-        document.P = out.Root.StructTreeRoot
-        if dests:
-            out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=Array(
-                [x for name in sorted(dests) for x in (String(name), dests[name])]))))
-        with out.open_outline() as tree:
-            tree.root.extend(_nest(bookmarks))
+        _finish(out, document, parent_tree, next_key, dests, bookmarks)
         # qpdf writes to memory, and Python writes the file: a write that fails (a full disk) then raises
         # OSError here, where qpdf writing to the file itself would abort the whole process (a C++
         # exception thrown while closing the file ends in std::terminate).
@@ -115,6 +84,62 @@ def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[
         for piece in opened:
             piece.close()
         out.close()
+
+
+def _append_pages(out, piece, *, shift: int) -> dict:
+    """Append the pages of ``piece`` to ``out``, their structure keys moved up by ``shift``; return a map
+    from each piece page's object to its index in ``out``."""
+    page_index = {}
+    for page in piece.pages:
+        page_index[page.obj.objgen] = len(out.pages)
+        out.pages.append(page)
+        copied = out.pages[-1].obj
+        if "/StructParents" in copied:
+            copied.StructParents = int(copied.StructParents) + shift
+        for annot in copied.get("/Annots", []):
+            if "/StructParent" in annot:
+                annot.StructParent = int(annot.StructParent) + shift
+            _resolve_link(annot)
+    return page_index
+
+
+def _append_structure(out, piece, document, parent_tree: dict, *, shift: int) -> int:
+    """Hang the structure tree of ``piece`` under ``document`` as one Part per top element, its parent-tree
+    entries moved up by ``shift`` (the first free key); return the next free parent-tree key."""
+    import pikepdf
+    from pikepdf import Array, Name
+
+    next_key = shift
+    root = piece.Root.get("/StructTreeRoot")
+    if root is None:
+        return next_key
+    tops = root.K if isinstance(root.K, Array) else [root.K]
+    for top in tops:
+        del top["/P"]  # so copying it does not drag the piece's tree root along
+        part = out.copy_foreign(top)
+        part.S = Name.Part
+        part.P = document
+        document.K.append(part)
+    for key, value in pikepdf.NumberTree(root.ParentTree).items():
+        parent_tree[key + shift] = _copy(out, piece, value)
+        next_key = max(next_key, key + shift + 1)
+    return next_key
+
+
+def _finish(out, document, parent_tree: dict, next_key: int, dests: dict, bookmarks: list) -> None:
+    """The joined document's structure tree root, named destinations and nested outline."""
+    from pikepdf import Array, Dictionary, Name, String
+
+    out.Root.StructTreeRoot = out.make_indirect(Dictionary(
+        Type=Name.StructTreeRoot, K=Array([document]), ParentTreeNextKey=next_key,
+        ParentTree=out.make_indirect(Dictionary(Nums=Array(
+            [x for key in sorted(parent_tree) for x in (key, parent_tree[key])])))))
+    document.P = out.Root.StructTreeRoot
+    if dests:
+        out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=Array(
+            [x for name in sorted(dests) for x in (String(name), dests[name])]))))
+    with out.open_outline() as tree:
+        tree.root.extend(_nest(bookmarks))
 
 
 def _copy(out, source, obj):
