@@ -78,3 +78,21 @@ def test_no_serious_accessibility_violations(built, pack, scheme, width):
             b.page.wait_for_load_state("load")
             problems += [f"{page}: {p}" for p in _serious(b.axe())]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width, largest", [(360, 28), (768, 34), (1280, 37)])
+def test_a_session_page_reads_on_a_phone(site, width, largest):
+    """The title leaves room for the text on a phone, and the header's pack title is one unclipped line."""
+    with browser_page() as b:
+        b.page.set_viewport_size({"width": width, "height": 800})
+        b.page.goto(f"{site.resolve().as_uri()}/{SESSION_PAGE}")
+        b.page.wait_for_load_state("load")
+        size = b.page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('article h1')).fontSize)")
+        assert 24 <= size <= largest, size
+        if width < 768:  # the mobile header is shown
+            brand = b.page.evaluate("""() => { const e = document.querySelector('.mobile-header .brand');
+                const r = e.getBoundingClientRect(), h = document.querySelector('.mobile-header').getBoundingClientRect();
+                return {height: r.height, line: parseFloat(getComputedStyle(e).lineHeight) || 0,
+                        top: r.top, headerTop: h.top, bottom: r.bottom, headerBottom: h.bottom}; }""")
+            assert brand["top"] >= brand["headerTop"] and brand["bottom"] <= brand["headerBottom"], brand
+            assert brand["height"] <= 1.5 * (brand["line"] or 24), brand
