@@ -68,7 +68,8 @@ PARTICIPANT_CLOCKS = ["10:23"]
 """Alpha one's public activity would run 10:23-10:40 in the participant edition: no edition may show it."""
 
 FACILITATOR_LABELS = ["Facilitator notes", "[correct]", "Detailed timetable with activity timings",
-                      "Participant manual, page", "Preparation", "Print list", "Confidential: for this role only"]
+                      "Participant manual, page", "Preparation", "Print list", "Confidential: for this role only",
+                      "Facilitator only: not for participants"]
 """Labels (``templates/labels/en.yml``) that only facilitator material carries."""
 
 PUBLIC_MATERIALS = ["zqxpublicmaterialtitleqzx", "zqxpublicmaterialbodyqzx", "zqxpubliccasetitleqzx",

@@ -88,8 +88,8 @@ def test_the_preparation_box_quotes_the_participant_manual_page_of_each_material
     for name, row in rows.items():
         if name.startswith(("Handout", "Case", "Role cards")):
             assert int(row[1]) == heading_page(manual, name), name
-        else:  # the facilitator's checklist and the supply are not in the participant manual
-            assert row[1] == "not in the participant manual", name
+        else:  # the facilitator's checklist is printed in the guide only; a supply is not printed
+            assert row[1] == ("–" if name.startswith("Supply") else "in this guide"), name
         assert int(row[2]) == COPIES[name], name
 
 
@@ -102,13 +102,17 @@ def test_the_print_list_totals_the_copies_for_a_cohort_of_25_in_groups_of_5(buil
     assert "cohort of 25 participants in groups of 5 (5 groups)" in " ".join(pages(guide)[page - 1].split())
 
 
-def test_each_role_card_is_on_a_page_of_its_own_in_the_guide_only(built):
+def test_role_cards_and_answer_keys_are_on_pages_of_their_own_in_the_guide(built):
     guide = pages(built[("BD", "facilitator")] / "facilitator-guide.pdf")
     cards = {role: [i for i, text in enumerate(guide) if f"Role card: {role}" in text]
              for role in ("Factory owner", "Union representative")}
     assert all(len(found) == 1 for found in cards.values()), cards
     assert cards["Factory owner"][0] != cards["Union representative"][0]
     assert BRIEF_TOKEN in fingerprint(guide[cards["Factory owner"][0]])
+    key_page = next(i for i, text in enumerate(guide) if "Answer key" in text)
+    assert "Facilitator only: not for participants" in guide[key_page]
+    assert "A fire at a subcontractor" in guide[key_page - 1]  # the case's own page stays clean to photocopy
+    assert "Answer key" not in guide[key_page - 1]
 
 
 @pytest.mark.parametrize("country", ["BD", "HN"])
