@@ -45,6 +45,8 @@ FAULTS = {
                      "after reading Handout 2.1.", "hand-written-material", "by its id"),
     "role cards in words": ("Push groups down to tier 3.", "Hand out the role cards, then push groups down.",
                             "Hand out the role cards", "hand-written-material", "by its id"),
+    "session named materials": ("  - id: tiers", "  - id: materials", "id: materials", "session-named-materials",
+                                "another id"),
     "facilitator handout": ("    kind: checklist\n    title: What to watch", "    kind: handout\n    title: What to watch",
                             "title: What to watch", "facilitator-material-kind", "participant"),
 }
@@ -85,3 +87,25 @@ def test_hand_written_references_are_found(text):
                                   "Recommendation 205", "a card game"])
 def test_legal_references_and_plain_words_are_not(text):
     assert not HAND_WRITTEN.search(text)
+
+
+def test_materials_are_extracted_for_translators_and_translations_apply(capsys, root):
+    from build_tools.content.repository import load_repo
+    from build_tools.i18n.catalogues import module_units, translate_module
+
+    code, _, err = run_cli(capsys, "i18n", "extract", "--lang", "fr", "--root", str(root))
+    assert code == 0, err
+    pot = (root / "modules" / "locale" / "intro.pot").read_text()
+    module = load_repo(root).catalogue.modules["intro"]
+    for x in module.materials:
+        wanted = [f"materials[{x.id}].title"] + ([f"materials[{x.id}].body"] if x.body else [])
+        wanted += [f"materials[{x.id}].variants[{i}].{f}" for i, v in enumerate(x.variants) for f in ("title", "body")]
+        wanted += [f"materials[{x.id}].roles[{i}].{f}" for i in range(len(x.roles)) for f in ("role", "brief")]
+        for context in wanted:
+            assert f'msgctxt "{context}"' in pot, context
+        assert f'msgid "{x.id}"' not in pot  # ids are not for translators
+    usable = {u.context: f"FR {u.text}" for u in module_units(module) if u.context.startswith("materials[")}
+    translated = translate_module(module, usable)
+    assert [x.id for x in translated.materials] == [x.id for x in module.materials]
+    assert translated.materials[3].roles[0].brief.startswith("FR You fear losing")
+    assert translated.materials[2].variants[0].title == "FR Answer key"

@@ -56,14 +56,18 @@ def check_materials(module: m.Module, src, problems: Problems) -> None:
                          "it a `brief`, `checklist`, `case` or `slide-notes` for the facilitator")
     used: set[str] = set()
     for si, session in enumerate(module.sessions):
+        if session.id == "materials" and module.materials:
+            problems.add(src.at("sessions", si, "id"), "session-named-materials",
+                         "a module with materials cannot have a session named `materials`: its materials page "
+                         "has that name", "give the session another id")
         for ai, activity in enumerate(session.activities):
             for ri, ref in enumerate(activity.materials):
                 used.add(ref)
                 if ref not in ids:
                     problems.add(src.at("sessions", si, "activities", ai, "materials", ri), "unknown-material",
                                  f"no material {ref!r} in this module's `materials:`",
-                                 did_you_mean(ref, ids) or "add it to the module's `materials:` list (id, kind, "
-                                 "title, given_to, body) or fix the id")
+                                 did_you_mean(ref, ids) or "see the module's `materials:` list: add the material "
+                                 "there (id, kind, title, given_to, body) or fix the id")
     for material_id, i in ids.items():
         if material_id not in used:
             problems.add(src.at("materials", i, "id"), "unused-material",
