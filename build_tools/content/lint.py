@@ -68,12 +68,20 @@ def text_fields(module: m.Module) -> Iterator[tuple[tuple, str]]:
             yield ("sessions", si, "facilitator_notes"), s.facilitator_notes
         for vi, v in enumerate(s.variants):
             yield ("sessions", si, "variants", vi, "body"), v.body
+    for mi, material in enumerate(module.materials):
+        if material.body:
+            yield ("materials", mi, "body"), material.body
+        for vi, v in enumerate(material.variants):
+            yield ("materials", mi, "variants", vi, "body"), v.body
+        for ri, r in enumerate(material.roles):
+            yield ("materials", mi, "roles", ri, "brief"), r.brief
 
 
 def lint_module(module: m.Module, src, cat: m.Catalogue) -> list[Problem]:
     problems: list[Problem] = []
     for path, text in text_fields(module):
-        titled = path[2] == "variants" and bool(module.sessions[path[1]].variants[path[3]].title)
+        owner = module.sessions[path[1]] if path[0] == "sessions" else module.materials[path[1]]
+        titled = path[2] == "variants" and bool(owner.variants[path[3]].title)
         for offset, code, message, hint in lint_text(text, cat, heading=2 if titled else 1):
             problems.append(Problem(src.text_line(path, offset), code, message, hint))
     return problems

@@ -61,8 +61,6 @@ def module_units(module: m.Module) -> Iterator[Unit]:
             ab, ap = f"{base}.activities[{ai}]", path + ("activities", ai)
             yield Unit(f"{ab}.title", ap + ("title",), a.title)
             yield Unit(f"{ab}.instructions", ap + ("instructions",), a.instructions)
-            for mi, material in enumerate(a.materials):
-                yield Unit(f"{ab}.materials[{mi}]", ap + ("materials", mi), material)
         for qi, q in enumerate(s.assessment):
             qb, qp = f"{base}.assessment[{q.id}]", path + ("assessment", qi)
             yield Unit(f"{qb}.question", qp + ("question",), q.question)
@@ -77,6 +75,25 @@ def module_units(module: m.Module) -> Iterator[Unit]:
             if v.title:
                 yield Unit(f"{vb}.title", vp + ("title",), v.title)
             yield Unit(f"{vb}.body", vp + ("body",), v.body)
+
+
+    yield from material_units(module)
+
+
+def material_units(module: m.Module) -> Iterator[Unit]:
+    """A material's title, body, variant titles and bodies, role names and briefs; ids are not translated."""
+    for mi, x in enumerate(module.materials):
+        base, path = f"materials[{x.id}]", ("materials", mi)
+        yield Unit(f"{base}.title", path + ("title",), x.title)
+        if x.body:
+            yield Unit(f"{base}.body", path + ("body",), x.body)
+        for vi, v in enumerate(x.variants):
+            if v.title:
+                yield Unit(f"{base}.variants[{vi}].title", path + ("variants", vi, "title"), v.title)
+            yield Unit(f"{base}.variants[{vi}].body", path + ("variants", vi, "body"), v.body)
+        for ri, r in enumerate(x.roles):
+            yield Unit(f"{base}.roles[{ri}].role", path + ("roles", ri, "role"), r.role)
+            yield Unit(f"{base}.roles[{ri}].brief", path + ("roles", ri, "brief"), r.brief)
 
 
 def course_units(course: m.Course) -> Iterator[Unit]:
