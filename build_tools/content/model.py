@@ -204,7 +204,7 @@ class Material(Strict):
     body: Text | None = None
     """MyST, with the session bodies' context variables; a role card's scenario. Optional for supplies only."""
     variants: list[Variant] = []
-    """Blocks shown only to some packs, as in sessions: e.g. an answer key ``when: {edition: facilitator}``."""
+    """Blocks shown only to some packs, as in sessions: e.g. an answer key for one edition (``when: {edition: …}``)."""
     roles: list[Role] = []
     """Role cards only: at least two roles, each with its confidential brief."""
 

@@ -22,7 +22,8 @@ class MaterialFragments:
     """One material's trainer text as HTML."""
 
     body: Markup | None
-    variants: list[tuple[str | None, Markup]]
+    variants: list[tuple[str | None, Markup, bool]]
+    """(title, HTML, whether only the facilitator edition shows it: an answer key)."""
     roles: list[tuple[str, Markup | None]]
     """(role, its brief): the brief in the facilitator edition only."""
 
@@ -35,7 +36,8 @@ def material_fragments(text: TrainerText, pack: Pack, html: Callable[[str], Mark
             continue
         mt = text.material(x, pack.facilitator)
         out[x.anchor] = MaterialFragments(html(mt.body) if mt.body else None,
-                                          [(v.title, html(t)) for v, t in mt.variants],
+                                          [(v.title, html(t), vi in x.facilitator_variants)
+                                           for (vi, _), (v, t) in zip(x.variants, mt.variants)],
                                           [(role, html(brief) if brief else None) for role, brief in mt.roles])
     return out
 

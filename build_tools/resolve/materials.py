@@ -40,6 +40,8 @@ class ResolvedMaterial:
     variants: tuple[tuple[int, m.Variant], ...]
     """Matching variant blocks with their index in the material."""
     copies: int
+    facilitator_variants: frozenset[int] = frozenset()
+    """Indexes of the matching variants the participant edition would not show (answer keys)."""
 
     @property
     def id(self) -> str:
@@ -100,7 +102,9 @@ def resolve_materials(module: m.Module, number: int, dims: dict[str, str],
         i, x = by_id[ident]
         resolved = ResolvedMaterial(module.id, i, x, numbers.get(ident),
                                     tuple((vi, v) for vi, v in enumerate(x.variants) if v.when.matches(dims)),
-                                    copies(x, course))
+                                    copies(x, course),
+                                    frozenset(vi for vi, v in enumerate(x.variants)
+                                              if not v.when.matches(dict(dims, edition="participant"))))
         if dims["edition"] == "facilitator" or resolved.participant:
             shown.append(resolved)
     return tuple(sorted(shown, key=_order))
