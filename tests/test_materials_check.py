@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from build_tools.content.materials import HAND_WRITTEN
 
@@ -109,3 +110,18 @@ def test_materials_are_extracted_for_translators_and_translations_apply(capsys, 
     assert [x.id for x in translated.materials] == [x.id for x in module.materials]
     assert translated.materials[3].roles[0].brief.startswith("FR You fear losing")
     assert translated.materials[2].variants[0].title == "FR Answer key"
+
+
+@pytest.mark.parametrize("cohort, group_size, groups", [(25, 5, 5), (23, 4, 6), (7, 10, 1), (30, 1, 30)])
+def test_copies_for_each_audience_of_a_material(cohort, group_size, groups):
+    from build_tools.content import model as m
+    from build_tools.resolve.materials import copies
+
+    course = m.Course.model_validate(yaml.safe_load((ROOTS / "materials" / "curriculum" / "sample.yml").read_text())
+                                     | {"cohort": cohort, "group_size": group_size})
+    roles = [{"role": r, "brief": "b"} for r in ("Buyer", "Seller", "Union")]
+    wanted = {"participant": cohort, "group": groups, "role": 3 * groups, "facilitator": 1}  # by hand
+    for given_to, n in wanted.items():
+        material = m.Material(id="x", kind="role-card" if given_to == "role" else "checklist", title="X",
+                              given_to=given_to, body="b", roles=roles if given_to == "role" else [])
+        assert copies(material, course) == n, given_to

@@ -171,6 +171,9 @@ def test_site_pages_list_and_link_each_material_by_edition(built):
     assert "What to watch for" not in session and "What to watch for" not in (participant / "materials.html").read_text()
     assert "What to watch for" in (facilitator / "materials.html").read_text()
     assert "Preparation" in (facilitator / "tiers.html").read_text()
+    page = (participant / "materials.html").read_text()  # a trainer's ## sits under the material's own ##
+    assert re.search(r"<h3>Questions<a", page) and not re.search(r"<h2>Questions<a", page)
+    assert re.search(r"<h2>Case 1\.2: A fire at a subcontractor<a", page)
 
 
 def test_numbers_follow_the_module_order_of_the_pack(root):

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..atomic import replacing
-from ..content.lint import ASSETS
+from ..content.lint import ASSETS, _md
 from ..content.repository import Repo
 from ..errors import Problem, ProblemsFound
 from ..i18n.labels import Labels, LocaleFormat, load_labels
@@ -72,6 +72,24 @@ def material_label(x, labels: Labels) -> str:
     """ "Handout 3.2", "Checklist 3.A"; a supply has no number."""
     kind = labels[f"material_{x.material.kind}"]
     return f"{kind} {x.number}" if x.number else kind
+
+
+def site_material(mt: MaterialText) -> MaterialText:
+    """A material's text for its site page, where the material is a ``##`` section: trainer headings go one
+    level down (``##`` → ``###``), as a session's text sits under its ``#`` title. (Print does the same in
+    :mod:`build_tools.printing.mdhtml`, where every trainer heading sits under an ``h2``.)"""
+    return MaterialText(_demoted(mt.body) if mt.body else None, [(v, _demoted(t)) for v, t in mt.variants],
+                        [(role, _demoted(brief) if brief else None) for role, brief in mt.roles])
+
+
+def _demoted(myst: MySTSafe) -> MySTSafe:
+    """MyST with each ATX heading one level further down, found by the parser (not inside fences)."""
+    lines = myst.split("\n")
+    for tok in _md.parse(myst):
+        if tok.type == "heading_open" and tok.map and tok.markup.startswith("#") and tok.tag != "h6":
+            at = tok.map[0]
+            lines[at] = lines[at].replace("#", "##", 1)
+    return MySTSafe("\n".join(lines))
 
 
 @functools.lru_cache(maxsize=8)
@@ -196,7 +214,7 @@ def render_pack(repo: Repo, pack: Pack, digest: str) -> tuple[dict[str, str], di
             pages[rs.page + ".md"] = env.get_template("page-session.md.j2").render(
                 common, rmod=rmod, mod=mod, rs=rs, s=rs.session, body=st.body, variants=st.variants,
                 activities=st.activities, notes=st.notes)
-        shown = [(x, text.material(x, pack.facilitator)) for x in rmod.materials if x.number]
+        shown = [(x, site_material(text.material(x, pack.facilitator))) for x in rmod.materials if x.number]
         if shown:
             pages[rmod.materials_page + ".md"] = env.get_template("page-materials.md.j2").render(
                 common, rmod=rmod, mod=mod, shown=shown)
