@@ -25,7 +25,8 @@ def test_check_passes_and_prints_summary(capsys):
     code, out, err = run_cli(capsys, "check", "--root", str(REPO))
     assert err == "", err
     assert code == 0
-    assert re.search(r"^\d+ modules, \d+ sessions, \d+ courses expanding to \d+ packs", out, re.M)
+    assert re.search(r"^\d+ modules, \d+ sessions, \d+ assessment items; materials: (\d+ [a-z-]+, )*\d+ [a-z-]+; "
+                     r"\d+ courses expanding to \d+ packs", out, re.M)
     assert "check: ok" in out
 
 
