@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -40,8 +42,8 @@ def run(args, root: Path) -> int:
     command = {"command": "build", "target": args.target, "root": str(root), "output": str(out),
                "format": args.format,
                **{d: getattr(args, d) for d in DIMENSIONS}}
-    fingerprint = unchanged.fingerprint(root, command)  # before anything is read: a later edit is seen next time
-    if not args.force and _still_built(args, out, fingerprint):
+    files = unchanged.fingerprint(root, command)  # before anything is read: a later edit is seen next time
+    if not args.force and _still_built(args, out, _with_packs(files, out)):
         return 0
     repo = load_loadable(root)
     keys = pick(args, root, repo.catalogue)
@@ -52,14 +54,24 @@ def run(args, root: Path) -> int:
     validated(repo, {key.course for key in keys}, warn=False)
     failed, built = 0, []
     for key in keys:
-        result = _build_one(args, repo, key, out, formats)
+        result = _build_one(args, repo, key, out, formats, {k.id for k in keys})
         if result is None:
             failed += 1
         elif result.files:
             built.append(key.id)
     if not failed and len(built) == len(keys):  # a pack with nothing to build says so every time
-        unchanged.remember(out, fingerprint, built)
+        unchanged.remember(out, _with_packs(files, out), built)
     return 1 if failed else 0
+
+
+def _with_packs(fingerprint: str, out: Path) -> str:
+    """``fingerprint`` and the names of the pack folders in ``out``: a sibling pack built or removed since
+    changes the language switcher, so the quick up-to-date check must not answer."""
+    try:
+        packs = sorted(entry.name for entry in os.scandir(out) if entry.is_dir() and not entry.name.startswith("."))
+    except OSError:
+        packs = []
+    return hashlib.sha256("\n".join([fingerprint, *packs]).encode()).hexdigest()
 
 
 def _still_built(args, out: Path, fingerprint: str) -> bool:
@@ -75,7 +87,7 @@ def _still_built(args, out: Path, fingerprint: str) -> bool:
     return True
 
 
-def _build_one(args, repo, key, out: Path, formats):
+def _build_one(args, repo, key, out: Path, formats, siblings):
     """Build one pack and say what it gave; None (with its problems printed) if it failed."""
     from ..errors import ProblemsFound, naming
     from ..pipeline.build import build_pack
@@ -84,7 +96,7 @@ def _build_one(args, repo, key, out: Path, formats):
         print(f"building {key.id}")
     try:
         with naming(out):
-            result = build_pack(repo, key, out, formats=formats, force=args.force,
+            result = build_pack(repo, key, out, formats=formats, force=args.force, siblings=siblings,
                                 log=(lambda s: None) if args.quiet else print)
     except ProblemsFound as exc:
         for problem in exc.problems:
