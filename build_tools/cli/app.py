@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from . import build, check, clean, export, i18n, matrix, schema, serve
+from . import build, check, clean, export, i18n, matrix, new, schema, serve
 from . import list as list_
 
 EPILOG = """\
@@ -30,7 +30,7 @@ Typical use:
 Run `coursepack COMMAND --help` for the options of one command.
 """
 
-COMMANDS = (check, i18n, schema, list_, build, export, serve, matrix, clean)
+COMMANDS = (check, new, i18n, schema, list_, build, export, serve, matrix, clean)
 """The command modules, in the order `coursepack --help` lists them; each has ``add_parser(sub)``."""
 
 

@@ -52,6 +52,7 @@ def run(args, root: Path) -> int:
     # up to date resolves it and reads its files, which needs every reference to resolve and every path
     # to stay inside the repository.
     validated(repo, {key.course for key in keys}, warn=False)
+    _say_drafts(repo, keys)
     failed, built = 0, []
     for key in keys:
         result = _build_one(args, repo, key, out, formats, {k.id for k in keys})
@@ -72,6 +73,19 @@ def _with_packs(fingerprint: str, out: Path) -> str:
     except OSError:
         packs = []
     return hashlib.sha256("\n".join([fingerprint, *packs]).encode()).hexdigest()
+
+
+def _say_drafts(repo, keys) -> None:
+    """Warn of every draft (a file with TODO markers) the packs are made from: they build, for a preview, but
+    `export` refuses them."""
+    from ..content.drafts import pack_drafts
+
+    drafts = {p.location.path: p for key in keys for p in pack_drafts(repo, key)}
+    for problem in drafts.values():
+        print(problem.format(), file=sys.stderr)
+    if drafts:
+        print(f"these packs use {len(drafts)} draft file(s): fine for a preview; `coursepack export` refuses "
+              f"them until no TODO is left", file=sys.stderr)
 
 
 def _still_built(args, out: Path, fingerprint: str) -> bool:

@@ -37,6 +37,7 @@ def run(args, root: Path) -> int:
     key = _export_key(args.pack, formats)
     repo = load_checked(root)
     out = (args.output or Layout(root / "_build").exports).resolve()
+    _refuse_drafts(repo, key)
     pack = resolve_pack(repo, key)
     site_needed = any(f != "questions" for f in formats)
     with naming(root / "_build"):
@@ -46,6 +47,17 @@ def run(args, root: Path) -> int:
             path = export_pack(repo, pack, build.output / "site" if build else Path(), out, fmt)
             print(f"{fmt}: {path}")
     return 0
+
+
+def _refuse_drafts(repo, key) -> None:
+    """A pack made from a draft (a file with TODO markers) is not published: :class:`ProblemsFound` naming each."""
+    from ..content.drafts import pack_drafts
+    from ..errors import ProblemsFound
+
+    drafts = pack_drafts(repo, key, severity="error")
+    if drafts:
+        raise ProblemsFound(drafts, f"{key.id} is made from {len(drafts)} draft file(s): nothing was exported; "
+                                    f"replace their TODO markers first (a build for a preview works)")
 
 
 def _export_key(pack_id: str, formats):

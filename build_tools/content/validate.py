@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import Location, Problems, did_you_mean
 from . import model as m
+from .drafts import draft_problems
 from .lint import ASSETS, lint_module
 from .repository import Repo, Source
 from .timetable import place, to_minutes
@@ -44,6 +45,8 @@ def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
     for code, country in cat.countries.items():
         _check_country(country, repo.source("country", code), repo)
     _check_outside_links(repo, used & set(cat.modules))
+    if courses is None:  # `check`: every file still holding TODO markers (`coursepack new` writes them)
+        problems.extend(draft_problems(repo.files, repo.root))
     return problems
 
 
