@@ -87,6 +87,8 @@ def new_material(repo, ident: str, args) -> list[str]:
         raise SelectionError(f"unknown material kind {args.kind!r}; kinds: {', '.join(kinds)}")
     if not args.module:
         raise SelectionError("name the module the material belongs to: --module MODULE")
+    if repo.is_unloadable("module", args.module):
+        raise SelectionError(f"the module {args.module!r} does not load: fix its errors first (`coursepack check`)")
     mid = known("module", args.module, repo.catalogue.modules, "modules are the files in modules/")
     module = repo.catalogue.modules[mid]
     path = repo.root / repo.source("module", mid).path
