@@ -141,8 +141,9 @@ def test_new_country_in_a_block_list_keeps_the_list_as_written(minimal_root, cap
 def test_a_draft_builds_with_a_warning_and_is_not_exported(content, capsys):
     assert new(capsys, content, "country", "ZA", "--course", "gsc-turin")[0] == 0
     pack = "gsc-turin.labour-inspectors.garment-textile.za.en.participant"
-    code, _, err = run_cli(capsys, "build", pack, "--format", "html", "--root", str(content))
-    assert code == 0 and "curriculum/contexts/countries/ZA.yml" in err and "draft" in err
+    for _ in range(2):  # and again when it is up to date
+        code, _, err = run_cli(capsys, "build", pack, "--format", "html", "--root", str(content))
+        assert code == 0 and "curriculum/contexts/countries/ZA.yml" in err and "draft" in err, err
     code, out, err = run_cli(capsys, "export", pack, "--format", "offline", "--root", str(content))
     assert code == 1 and "error[draft]" in err and "nothing was exported" in err
     assert not (content / "_build" / "export").exists() or not any((content / "_build" / "export").iterdir())

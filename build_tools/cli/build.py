@@ -52,7 +52,7 @@ def run(args, root: Path) -> int:
     # up to date resolves it and reads its files, which needs every reference to resolve and every path
     # to stay inside the repository.
     validated(repo, {key.course for key in keys}, warn=False)
-    _say_drafts(repo, keys)
+    drafts = _say_drafts(repo, keys)
     failed, built = 0, []
     for key in keys:
         result = _build_one(args, repo, key, out, formats, {k.id for k in keys})
@@ -60,7 +60,8 @@ def run(args, root: Path) -> int:
             failed += 1
         elif result.files:
             built.append(key.id)
-    if not failed and len(built) == len(keys):  # a pack with nothing to build says so every time
+    if not failed and len(built) == len(keys) and not drafts:  # a pack with nothing to build, or made from
+        # a draft, says so every time
         unchanged.remember(out, _with_packs(files, out), built)
     return 1 if failed else 0
 
@@ -75,9 +76,9 @@ def _with_packs(fingerprint: str, out: Path) -> str:
     return hashlib.sha256("\n".join([fingerprint, *packs]).encode()).hexdigest()
 
 
-def _say_drafts(repo, keys) -> None:
+def _say_drafts(repo, keys) -> int:
     """Warn of every draft (a file with TODO markers) the packs are made from: they build, for a preview, but
-    `export` refuses them."""
+    `export` refuses them. Returns how many there are."""
     from ..content.drafts import pack_drafts
 
     drafts = {p.location.path: p for key in keys for p in pack_drafts(repo, key)}
@@ -86,6 +87,7 @@ def _say_drafts(repo, keys) -> None:
     if drafts:
         print(f"these packs use {len(drafts)} draft file(s): fine for a preview; `coursepack export` refuses "
               f"them until no TODO is left", file=sys.stderr)
+    return len(drafts)
 
 
 def _still_built(args, out: Path, fingerprint: str) -> bool:
