@@ -9,6 +9,8 @@ from .options import add_root
 
 
 def add_parser(sub) -> None:
+    from ..scaffold.kinds import GIVEN_TO, KINDS
+
     p = sub.add_parser("new", help="start a module, course, country profile or material as a draft",
                        description="Write a valid, schema-linked draft with every required field; what is left "
                                    "to write is marked TODO, and `check` reports the file as a draft until no "
@@ -20,7 +22,7 @@ def add_parser(sub) -> None:
                               "  coursepack new material wage-calculator --module living-wages --kind worksheet",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_root(p)
-    p.add_argument("kind", choices=["module", "course", "country", "material"], help="what to start")
+    p.add_argument("kind", choices=list(KINDS), help="what to start")
     p.add_argument("id", help="its id (a slug such as living-wages; a country: its ISO 3166 code, e.g. KE)")
     p.add_argument("--course", action="append", default=[], metavar="COURSE",
                    help="module, country: also offer it in this course (repeatable)")
@@ -31,7 +33,8 @@ def add_parser(sub) -> None:
                        help=f"course: offer it for this {dim}, e.g. {example} (repeatable; default: the first "
                             f"known, marked TODO)")
     p.add_argument("--region", help="country: its ILO region id (default: the first, marked TODO)")
-    p.add_argument("--kind", dest="material_kind", metavar="KIND", help="material: handout, case, role-card, ...")
+    p.add_argument("--kind", dest="material_kind", metavar="KIND",
+                   help=f"material: what it is, one of {', '.join(sorted(GIVEN_TO))}")
     p.add_argument("--session", help="material: the session whose activity uses it")
     p.add_argument("--activity", type=int, help="material: which activity of the session (1 is the first)")
     p.set_defaults(handler=run)
@@ -44,13 +47,7 @@ def run(args, root: Path) -> int:
 
     if args.kind != "course" and args.country:
         raise SelectionError("--country is for `new course`; a new country is `coursepack new country CODE`")
-    if args.kind == "material":
-        if len(args.module) != 1:
-            raise SelectionError("name the one module the material belongs to: --module MODULE")
-        args.kind, args.module = args.material_kind, args.module[0]
-        written = KINDS["material"](load_repo(root), args.id, args)
-    else:
-        written = KINDS[args.kind](load_repo(root), args.id, args)
+    written = KINDS[args.kind](load_repo(root), args.id, args)
     for path in written:
         print(f"wrote {path}")
     print("next: replace every TODO in it; `coursepack check` lists the drafts")

@@ -82,14 +82,16 @@ def new_country(repo, code: str, args) -> list[str]:
 
 def new_material(repo, ident: str, args) -> list[str]:
     ident = slug("material", ident)
-    kinds = sorted(GIVEN_TO)
-    if args.kind not in GIVEN_TO:
-        raise SelectionError(f"unknown material kind {args.kind!r}; kinds: {', '.join(kinds)}")
-    if not args.module:
-        raise SelectionError("name the module the material belongs to: --module MODULE")
-    if repo.is_unloadable("module", args.module):
-        raise SelectionError(f"the module {args.module!r} does not load: fix its errors first (`coursepack check`)")
-    mid = known("module", args.module, repo.catalogue.modules, "modules are the files in modules/")
+    kind = args.material_kind
+    if kind not in GIVEN_TO:
+        raise SelectionError(f"name what the material is with --kind, one of {', '.join(sorted(GIVEN_TO))}"
+                             + (f" (not {kind!r})" if kind else ""))
+    if len(args.module) != 1:
+        raise SelectionError("name the one module the material belongs to: --module MODULE")
+    if repo.is_unloadable("module", args.module[0]):
+        raise SelectionError(f"the module {args.module[0]!r} does not load: fix its errors first "
+                             f"(`coursepack check`)")
+    mid = known("module", args.module[0], repo.catalogue.modules, "modules are the files in modules/")
     module = repo.catalogue.modules[mid]
     path = repo.root / repo.source("module", mid).path
     if ident in {getattr(m, "id", None) for m in getattr(module, "materials", [])}:
@@ -97,7 +99,7 @@ def new_material(repo, ident: str, args) -> list[str]:
                              f"choose another id")
     session, activity = _activity(module, args.session, args.activity)
     text = path.read_text(encoding="utf-8")
-    block = render(repo.root, "material", id=ident, kind=args.kind, given_to=GIVEN_TO[args.kind])
+    block = render(repo.root, "material", id=ident, kind=kind, given_to=GIVEN_TO[kind])
     text = _add_material(text, block)
     text = _use_material(text, session, activity, ident)
     edits.write(path, text)
