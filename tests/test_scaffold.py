@@ -205,3 +205,14 @@ def test_new_material_names_the_activities_to_choose_from(content, capsys):
     assert code == 2 and "--session introduction --activity 1" in err
     code, _, err = new(capsys, content, "material", "sheet", "--module", "living-wages", "--kind", "leaflet")
     assert code == 2 and "role-card" in err
+
+
+def test_every_material_kind_has_a_scaffold():
+    import typing
+
+    from build_tools.content import model
+
+    agreed = {"handout", "case", "role-card", "data-sheet", "worksheet", "checklist", "brief", "template",
+              "slide-notes", "supply"}  # the materials format of issue 18
+    kinds = set(typing.get_args(getattr(model, "MaterialKind", None))) or agreed
+    assert set(GIVEN_TO) == kinds == agreed
