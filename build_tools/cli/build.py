@@ -52,8 +52,8 @@ def run(args, root: Path) -> int:
     # up to date resolves it and reads its files, which needs every reference to resolve and every path
     # to stay inside the repository.
     validated(repo, {key.course for key in keys}, warn=False)
-    drafts = _say_drafts(repo, keys)
     failed, built = 0, []
+    drafts = _say_drafts(repo, keys)
     for key in keys:
         result = _build_one(args, repo, key, out, formats, {k.id for k in keys})
         if result is None:
