@@ -42,8 +42,8 @@ def run(args, root: Path) -> int:
     command = {"command": "build", "target": args.target, "root": str(root), "output": str(out),
                "format": args.format,
                **{d: getattr(args, d) for d in DIMENSIONS}}
-    files = unchanged.fingerprint(root, command)  # before anything is read: a later edit is seen next time
-    if not args.force and _still_built(args, out, _with_packs(files, out)):
+    fingerprint = unchanged.fingerprint(root, command)  # before anything is read: a later edit is seen next time
+    if not args.force and _still_built(args, out, _with_packs(fingerprint, out)):
         return 0
     repo = load_loadable(root)
     keys = pick(args, root, repo.catalogue)
@@ -62,7 +62,7 @@ def run(args, root: Path) -> int:
             built.append(key.id)
     if not failed and len(built) == len(keys) and not drafts:  # a pack with nothing to build, or made from
         # a draft, says so every time
-        unchanged.remember(out, _with_packs(files, out), built)
+        unchanged.remember(out, _with_packs(fingerprint, out), built)
     return 1 if failed else 0
 
 
