@@ -40,6 +40,10 @@ def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
         check_materials(module, src, problems)
         problems.extend(lint_module(module, src, cat))
     _check_prerequisite_cycles(repo, problems)
+    if courses is None:  # `check`: every file still holding TODO markers (`coursepack new` writes them)
+        from .drafts import draft_problems
+
+        problems.extend(draft_problems(repo.files, repo.root))
     for cid, course in cat.courses.items():
         if cid in wanted:
             _check_course(course, repo.source("course", cid), repo)

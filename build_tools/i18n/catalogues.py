@@ -175,10 +175,13 @@ def _split_header(text: str) -> tuple[str, str]:
     return "", text
 
 
-def extract(repo: Repo, languages: list[str]) -> list[str]:
-    """Write the .pot templates, and a .po for each language that has none yet; return changed files."""
+def extract(repo: Repo, languages: list[str], only=None) -> list[str]:
+    """Write the .pot templates (those in ``only`` if given), and a .po for each language that has none yet;
+    return changed files."""
     files: dict[str, str] = {}
     for pot, units in pot_files(repo).items():
+        if only is not None and pot not in only:
+            continue
         catalog = _catalog(None)
         for unit, path, line in units:
             catalog.add(unit.text, "", locations=[(path, line)], context=unit.context)
@@ -199,11 +202,14 @@ def _retarget(template: Catalog, language: str) -> Catalog:
     return catalog
 
 
-def update(repo: Repo) -> tuple[list[str], int]:
-    """Merge the current sources into every existing .po: new entries added, changed ones kept but marked
-    fuzzy with the previous source, removed ones dropped. Returns (changed files, entries made fuzzy)."""
+def update(repo: Repo, only=None) -> tuple[list[str], int]:
+    """Merge the current sources into every existing .po (of the templates in ``only`` if given): new entries
+    added, changed ones kept but marked fuzzy with the previous source, removed ones dropped. Returns
+    (changed files, entries made fuzzy)."""
     files, fuzzied = {}, 0
     for pot, units in pot_files(repo).items():
+        if only is not None and pot not in only:
+            continue
         folder = repo.root / pot.rsplit("/", 1)[0]
         for lang_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.exists() else []:
             po = po_path(pot, lang_dir.name)
@@ -243,6 +249,15 @@ def _write(root: Path, files: dict[str, str]) -> list[str]:
         _write_one(path, header + entries)
         changed.append(name)
     return changed
+
+
+def fill(root: Path, po: str, language: str, strings: dict[str, str]) -> list[str]:
+    """Translate the untranslated entries of ``po`` whose context is a key of ``strings``; the changed file."""
+    catalog = load_po(root / po, language)
+    for message in catalog:
+        if message.id and not message.string and message.context in strings:
+            message.string = strings[message.context]
+    return _write(root, {po: _dump(catalog)})
 
 
 def _write_one(path: Path, text: str) -> None:
