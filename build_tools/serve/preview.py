@@ -23,7 +23,7 @@ This module watches and serves; what it answers to each request is :mod:`.respon
 
 from __future__ import annotations
 
-import os
+import json
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -31,35 +31,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..resolve.keys import PackKey
-from .responder import Preview, _internal, _text, inject  # noqa: F401 (inject is read here too)
+from .responder import API, Preview, _internal, _text, inject  # noqa: F401 (inject is read here too)
+from .watch import changes, snapshot  # noqa: F401 (snapshot is read here too)
 
-WATCHED = ("modules", "curriculum", "templates")
-"""Folders of the content repository whose files trigger a rebuild (with ``conf.py``)."""
-
-
-# --------------------------------------------------------------------------------------------- watching
-
-def _ignored(name: str) -> bool:
-    """Editor droppings and caches: swap files, backups, lock files, hidden files."""
-    return name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "__pycache__"
-
-
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every watched file under ``root``, by relative path; added or removed files show too."""
-    found: dict[str, tuple[int, int]] = {}
-    candidates = [root / "conf.py"]
-    for name in WATCHED:
-        for folder, dirs, files in os.walk(root / name):
-            dirs[:] = [d for d in dirs if not _ignored(d)]
-            candidates += [Path(folder) / f for f in files if not _ignored(f)]
-    for path in candidates:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        found[path.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size)
-    return found
-
+KEEP_ALIVE = 15.0
+"""Seconds between two comments on an idle push channel: a closed page is noticed, proxies keep it open."""
 
 # --------------------------------------------------------------------------------------------- serving
 
@@ -68,7 +44,34 @@ class _Handler(BaseHTTPRequestHandler):
     preview: Preview
 
     def do_GET(self) -> None:
-        self._reply(body=True)
+        if self.path.split("?")[0] == API + "events" and self.server.allows(self.headers.get("Host", "")):  # type: ignore[attr-defined]
+            self._events()
+        else:
+            self._reply(body=True)
+
+    def _events(self) -> None:
+        """The push channel (server-sent events): the state at once, then each change of it, until the
+        page goes or the preview stops. The page reloads when the version differs from its own."""
+        preview: Preview = self.server.preview  # type: ignore[attr-defined]
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        seen = None
+        try:
+            self.wfile.write(b"retry: 500\n\n")  # how soon the browser reconnects after a drop
+            while not preview.closing:
+                state = preview.next_state(seen, KEEP_ALIVE)
+                if state is None:
+                    self.wfile.write(b": still here\n\n")
+                else:
+                    seen = state["version"]
+                    self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
+                self.wfile.flush()
+        except OSError:  # the page went away
+            pass
+        self.close_connection = True
 
     def do_HEAD(self) -> None:
         self._reply(body=False)
@@ -139,25 +142,18 @@ def serve(root: Path, key: PackKey, host: str = "127.0.0.1", port: int = 8000, o
                               name="coursepack-serve", daemon=True)
     try:
         thread.start()
-        seen = snapshot(root)
+        changed = changes(root, stop, poll)  # watching from now: an edit during the first build counts
         preview.rebuild()
         log(f"serving {key.id} at {server.url} (Ctrl-C to stop)")
         if ready is not None:
             ready(server.url)
-        while not stop.wait(poll):
-            now = snapshot(root)
-            if now == seen:
-                continue
-            while not stop.wait(min(poll, 0.2)):  # let an editor finish writing before building
-                settled = snapshot(root)
-                if settled == now:
-                    break
-                now = settled
-            seen = now
+        for _paths in changed:
             preview.rebuild()
     except KeyboardInterrupt:
         log("stopped")
     finally:
+        stop.set()
+        preview.close()
         server.shutdown()
         server.server_close()
         thread.join(5)

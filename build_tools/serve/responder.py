@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -74,6 +75,12 @@ class Preview:
         self.log = log
         self.build_lock = threading.RLock()
         self.state_lock = threading.Lock()
+        self.changed = threading.Condition(self.state_lock)
+        """Notified whenever :meth:`state` changes, and on :meth:`close`: wakes the pages' push channels."""
+        self.closing = False
+        self.instance = secrets.token_hex(4)
+        """Tells this preview's versions from those of an earlier run: a page served by one reloads when
+        another answers its push channel on the same port."""
         self.version = 0
         self.errors: dict[str, list[str]] = {}
         """Problems by origin: ``""`` for the content (load and validate), a pack id for its build."""
@@ -98,10 +105,34 @@ class Preview:
                 self.errors.pop(origin, None)
             if before != (lines or None):
                 self.version += 1
+                self.changed.notify_all()
 
     def _bump(self) -> None:
         with self.state_lock:
             self.version += 1
+            self.changed.notify_all()
+
+    def _state(self) -> dict:
+        """What the pages are told (lock held): the version of the build, which changes after every rebuild
+        and error change, and the number of errors."""
+        return {"version": f"{self.instance}.{self.version}", "errors": sum(len(v) for v in self.errors.values())}
+
+    def state(self) -> dict:
+        with self.state_lock:
+            return self._state()
+
+    def next_state(self, seen: str | None, timeout: float) -> dict | None:
+        """The state once its version differs from ``seen`` (at once if it does); None after ``timeout``
+        seconds without a change, or once the preview closes."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.closing or self._state()["version"] != seen, timeout)
+            return None if self.closing or self._state()["version"] == seen else self._state()
+
+    def close(self) -> None:
+        """End every push channel: the pages reconnect, to whatever answers on the port next."""
+        with self.changed:
+            self.closing = True
+            self.changed.notify_all()
 
     def error_lines(self, key: PackKey | None = None) -> list[str]:
         """The content errors and, with ``key``, that pack's build errors (all packs' without)."""
@@ -119,7 +150,7 @@ class Preview:
         """Reload and validate the content; keep it if it has no errors."""
         try:
             repo = load_repo(self.root)
-            problems = validate(repo)
+            problems = validate(repo, [self.key.course])  # as `build` does: the course previewed, its modules
             lines = [p.format() for p in problems.sorted() if p.severity == "error"]
         except Exception as exc:  # a bug in coursepack, not in the content: show it, keep serving
             lines = [_internal(exc)]
@@ -198,9 +229,7 @@ class Preview:
         if path in ("", "/"):
             return _redirect(page_url(self.key))
         if path == API + "version":
-            with self.state_lock:
-                data = {"version": self.version, "errors": sum(len(v) for v in self.errors.values())}
-            return Response(HTTPStatus.OK, json.dumps(data).encode(), "application/json")
+            return Response(HTTPStatus.OK, json.dumps(self.state()).encode(), "application/json")
         if path == API + "errors":
             return Response(HTTPStatus.OK, self.error_page().encode("utf-8"), "text/html; charset=utf-8")
         if path == API + "switch":
@@ -250,7 +279,7 @@ class Preview:
             return _text(HTTPStatus.NOT_FOUND, "not found")
         if rest[-1].endswith(".html"):
             self.ensure(key)
-        version = self.version  # before reading the page: a rebuild after this reloads it
+        version = self.state()["version"]  # before reading the page: a rebuild after this reloads it
         site = self.site(key)
         if not site.is_dir():
             return Response(HTTPStatus.SERVICE_UNAVAILABLE, self.error_page(key).encode("utf-8"),
@@ -285,7 +314,7 @@ class Preview:
                          page=page, pack_id=key.id, api=API, version=version)
 
     def error_page(self, key: PackKey | None = None) -> str:
-        version = self.version  # read first: errors reported after it make the page reload
+        version = self.state()["version"]  # read first: errors reported after it make the page reload
         return tool_page(__package__, "serve-error.html.j2", errors=self.error_lines(key), api=API,
                          version=version, back_url=page_url(self.key), pack_id=self.key.id)
 
