@@ -21,6 +21,8 @@ errors of :mod:`build_tools.content.validate` can point at file:line:column.
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +115,18 @@ def load_file(path: Path, display: str | None = None) -> Loaded | Problem:
         raw = path.read_bytes()
     except OSError as exc:
         return Problem(Location(shown), "unreadable", f"cannot read the file: {exc.strerror}")
-    return load_bytes(raw, shown)
+    key = (shown, hashlib.sha256(raw).digest())
+    if key not in _PARSED:
+        while len(_PARSED) >= _PARSED_KEPT:
+            del _PARSED[next(iter(_PARSED))]  # the oldest
+        _PARSED[key] = load_bytes(raw, shown)
+    return _PARSED[key]
+
+
+_PARSED: dict[tuple[str, bytes], Loaded | Problem] = {}
+"""Files parsed in this process, by shown path and content digest: ``serve`` reloads the whole repository
+after each save, and parsing every file again took most of that (nobody changes what is returned)."""
+_PARSED_KEPT = 512
 
 
 def load_bytes(raw: bytes, shown: str) -> Loaded | Problem:
