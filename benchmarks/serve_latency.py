@@ -121,9 +121,10 @@ def main() -> int:
     p90 = latencies[min(len(latencies) - 1, round(0.9 * (len(latencies) - 1)))]
     print(f"save to page updated over {len(latencies)} edits: median {statistics.median(latencies):.3f} s, "
           f"min {latencies[0]:.3f} s, max {latencies[-1]:.3f} s, p90 {p90:.3f} s")
-    rebuilds = [line for line in log if line.startswith("rebuilt ")]
+    rebuilds = [float(m[1]) for line in log[-args.edits:] if (m := re.match(r"rebuilt \S+ in ([\d.]+) s", line))]
     if rebuilds:
-        print("serve's own log, last rebuild:", rebuilds[-1])
+        print(f"of which the rebuild, as serve logs it: median {statistics.median(rebuilds):.2f} s, "
+              f"min {min(rebuilds):.2f} s, max {max(rebuilds):.2f} s")
     return 0
 
 

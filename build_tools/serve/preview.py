@@ -6,17 +6,24 @@ pages (the language switcher's ``../../<pack-id>/site/…``) work unchanged::
 
     /                                   → redirect to the current pack's index.html
     /<pack-id>/site/<page>              a file of that pack's site (built on first request)
-    /_coursepack/version                {"version": N, "errors": E}: N changes after every rebuild
+    /<pack-id>/participant-manual.pdf   a PDF of that pack (also facilitator-guide.pdf, handouts/<id>.pdf),
+                                        made on the first request after a change, in .serve/.print/
+    /_coursepack/events                 the push channel (server-sent events): {"version": V, "errors": E}
+                                        at once and after every change; V changes after every rebuild
+    /_coursepack/version                the same, once
     /_coursepack/errors                 the content errors of the last rebuild, as file:line:col lines
     /_coursepack/switch?country=HN&…    build that pack and redirect to the same page of it
 
-A watcher polls the modification times of ``modules/``, ``curriculum/``, ``templates/`` and ``conf.py``;
-on a change it reloads and validates the content and rebuilds the current pack. Content errors never stop
-the preview: they are listed on the error page and above every page, and the last good build stays served.
+File-system events on ``modules/``, ``curriculum/``, ``templates/`` and ``conf.py`` (:mod:`.watch`) start a
+rebuild: reload and validate the content (what did not change is not parsed again), then build the
+current pack's site, in which Sphinx reads and writes again only the pages that changed. Content errors
+never stop the preview: they are listed on the error page and above every page, and the last good build
+stays served.
 
 HTML responses (never the built files) get a small fixed bar injected: selects to switch audience,
-sector, country, language and edition, and a script that reloads the page when the version changes.
-Only files inside a pack's ``site/`` folder are ever served.
+sector, country, language and edition, a link to the manual, and a script that listens on the push
+channel and reloads the page when the version changes. Only files inside a pack's ``site/`` folder and
+its PDFs are ever served.
 
 This module watches and serves; what it answers to each request is :mod:`.responder`.
 """
@@ -87,7 +94,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("Cache-Control", "no-store")
+        if "Cache-Control" not in response.headers:
+            self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         for name, value in response.headers.items():
             self.send_header(name, value)

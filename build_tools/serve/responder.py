@@ -93,6 +93,9 @@ class Preview:
         self.option_names: dict[str, dict[str, str]] = {}
         self.known: set[PackKey] = {key}
         self.course_title = key.course
+        self.print_lock = threading.Lock()
+        self.printed: dict[PackKey, int] = {}
+        """Pack → the content generation its PDFs were last made from."""
 
     # ---- state
 
@@ -135,11 +138,18 @@ class Preview:
             self.changed.notify_all()
 
     def error_lines(self, key: PackKey | None = None) -> list[str]:
-        """The content errors and, with ``key``, that pack's build errors (all packs' without)."""
+        """The content errors and, with ``key``, that pack's build errors, its PDFs' included (all packs'
+        without)."""
         with self.state_lock:
             if key is None:
                 return [line for lines in self.errors.values() for line in lines]
-            return self.errors.get("", []) + self.errors.get(key.id, [])
+            return self.errors.get("", []) + self.errors.get(key.id, []) + self.errors.get(f"{key.id} (PDF)", [])
+
+    @property
+    def print_out(self) -> Path:
+        """Where the PDFs are made: a folder of their own, so that a rebuild of a site never waits for
+        them (each output folder has its own locks)."""
+        return self.out / ".print"
 
     def site(self, key: PackKey) -> Path:
         return self.out / key.id / "site"
@@ -205,7 +215,7 @@ class Preview:
             ok, detail = self._build(key)
             took = time.perf_counter() - started
             if ok:
-                self.log(f"rebuilt {key.id} in {took:.1f} s ({detail})")
+                self.log(f"rebuilt {key.id} in {took:.2f} s ({detail})")
             else:
                 self.log(f"rebuild of {key.id} failed in {took:.1f} s: {detail}; still serving the last good "
                          f"build (see {API}errors)")
@@ -238,7 +248,7 @@ class Preview:
             return _text(HTTPStatus.NOT_FOUND, "not found")
         if path == "/favicon.ico":  # browsers ask for it on every page; the packs have none
             return Response(HTTPStatus.NO_CONTENT)
-        return self.file(path)
+        return self.file(path, versioned=bool(query.get("v")))
 
     def switch(self, query: dict[str, list[str]]) -> Response:
         given = {}
@@ -260,7 +270,10 @@ class Preview:
             page = "index.html"
         return _redirect(page_url(target, page), HTTPStatus.SEE_OTHER)
 
-    def file(self, path: str) -> Response:
+    def file(self, path: str, versioned: bool = False) -> Response:
+        """A file of a pack's site. A theme file asked for with its checksum (``furo.css?v=…``) may be kept
+        by the browser: another content gets another checksum, so a reload after a rebuild fetches only
+        the page."""
         segments = _safe_segments(path)
         if segments is None:
             return _text(HTTPStatus.FORBIDDEN, "refused: the preview serves only files inside the build folder")
@@ -270,8 +283,10 @@ class Preview:
             return _text(HTTPStatus.NOT_FOUND, "not found: not a pack of this course (see /)")
         if len(segments) == 1 or segments[1:] == [""]:
             return _redirect(page_url(key))
+        if segments[1].endswith(".pdf") or segments[1] == "handouts":
+            return self.pdf(key, segments[1:])
         if segments[1] != "site":
-            return _text(HTTPStatus.NOT_FOUND, "not found: only the site of a pack is served")
+            return _text(HTTPStatus.NOT_FOUND, "not found: only the site and manuals of a pack are served")
         rest = segments[2:]
         if not rest or rest[-1] == "":
             rest = [s for s in rest if s] + ["index.html"]
@@ -301,7 +316,32 @@ class Preview:
         if real.suffix == ".html":
             page = "/".join(rest)
             data = inject(data.decode("utf-8", errors="replace"), self.overlay(key, page, version)).encode("utf-8")
-        return Response(HTTPStatus.OK, data, kind)
+        kept = {"Cache-Control": "max-age=86400, immutable"} if versioned and rest[0] == "_static" else {}
+        return Response(HTTPStatus.OK, data, kind, kept)
+
+    def pdf(self, key: PackKey, rest: list[str]) -> Response:
+        """A PDF of a pack (``participant-manual.pdf``, ``handouts/<module>.pdf``…), made on the first
+        request after each change of the content: the site is rebuilt first, and alone, after a save."""
+        with self.print_lock:
+            with self.build_lock:  # the content and its generation, as one
+                repo, generation = self.repo, self.generation
+            if repo is not None and self.printed.get(key) != generation:
+                try:
+                    build_pack(repo, key, self.print_out, formats=("pdf",))
+                    self._set_errors(f"{key.id} (PDF)", None)
+                    self.printed[key] = generation
+                except ProblemsFound as exc:
+                    self._set_errors(f"{key.id} (PDF)", [p.format() for p in exc.problems])
+                except Exception as exc:
+                    self._set_errors(f"{key.id} (PDF)", [_internal(exc)])
+        if self.printed.get(key) != generation:
+            return Response(HTTPStatus.SERVICE_UNAVAILABLE, self.error_page(key).encode("utf-8"),
+                            "text/html; charset=utf-8")
+        folder = Layout(self.print_out).pack(key.id).resolve()
+        target = folder.joinpath(*rest)
+        if target.suffix != ".pdf" or not _inside(target, folder, file=True):
+            return _text(HTTPStatus.NOT_FOUND, "not found: this pack has no such PDF")
+        return Response(HTTPStatus.OK, target.resolve().read_bytes(), "application/pdf")
 
     # ---- HTML
 
@@ -310,8 +350,10 @@ class Preview:
         fields = [{"dim": dim, "label": DIMENSION_LABELS[dim], "current": getattr(key, dim),
                    "options": [(v, self.option_names.get(dim, {}).get(v, v)) for v in self.choices[dim]]}
                   for dim in DIMENSIONS]
+        manual = "facilitator-guide" if key.edition == "facilitator" else "participant-manual"
         return tool_page(__package__, "serve-picker.html.j2", fields=fields, errors=self.error_lines(key),
-                         page=page, pack_id=key.id, api=API, version=version)
+                         page=page, pack_id=key.id, api=API, version=version,
+                         pdf_url=quote(f"/{key.id}/{manual}.pdf"))
 
     def error_page(self, key: PackKey | None = None) -> str:
         version = self.state()["version"]  # read first: errors reported after it make the page reload
