@@ -183,6 +183,7 @@ def test_nothing_outside_the_build_folder_is_served(preview):
     assert preview.raw(f"/{KEY.id}/site/index.html")[0] == 200
     # a page elsewhere pointing its own DNS name at 127.0.0.1 gets nothing
     assert preview.raw(f"/{KEY.id}/site/index.html", host="evil.example:8000")[0] == 403
+    assert preview.raw("/_coursepack/events", host="evil.example:8000")[0] == 403
     assert preview.raw(f"/{KEY.id}/site/index.html", host="localhost:1")[0] == 200
 
 
