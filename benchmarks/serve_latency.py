@@ -7,7 +7,9 @@ the page of the module's first session in Debian's Chromium (Playwright, ``/usr/
 edits that session's body ``--edits`` times, one save at a time. For each save it waits for the page to
 reload by itself and measures, on the machine's one clock, the time from the save to the moment the
 reloaded page, holding the new text, has parsed its document (the navigation's ``domContentLoadedEventEnd``).
-Prints each latency, then the median, min, max and 90th percentile.
+Prints each latency, then the median, min, max and 90th percentile, and how it splits: from the save to
+the push that tells of the rebuild (watching and rebuilding, read on a push channel of the benchmark's own),
+and from the push to the page (the browser reloading).
 
 The machine is shared: run it when it is quiet, and read the spread with the median.
 """
@@ -71,7 +73,29 @@ def session_page(root: Path, module: str) -> str:
     return f"modules/{module}/{first[1]}.html"
 
 
-def measure(url: str, root: Path, module: str, edits: int) -> list[float]:
+def listen(url: str) -> list[float]:
+    """Arrival times of the pushes on a channel of our own (empty if this serve has none)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    arrivals: list[float] = []
+
+    def read() -> None:
+        parts = urlsplit(url)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port)
+        conn.request("GET", "/_coursepack/events")
+        response = conn.getresponse()
+        if response.status != 200:
+            return
+        for line in response:
+            if line.startswith(b"data:"):
+                arrivals.append(time.time())
+
+    threading.Thread(target=read, daemon=True).start()
+    return arrivals
+
+
+def measure(url: str, root: Path, module: str, edits: int) -> list[tuple[float, float | None]]:
     from playwright.sync_api import sync_playwright
 
     source = root / "modules" / f"{module}.yml"
@@ -79,6 +103,7 @@ def measure(url: str, root: Path, module: str, edits: int) -> list[float]:
     if not FIRST_BODY.search(original):
         raise SystemExit(f"{source.name} has no session body to edit")
     latencies = []
+    pushes = listen(url)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
@@ -98,8 +123,10 @@ def measure(url: str, root: Path, module: str, edits: int) -> list[float]:
             else:
                 shown = page.evaluate("performance.timeOrigin + performance.getEntriesByType('navigation')[0]"
                                       ".domContentLoadedEventEnd") / 1000
-            latencies.append(shown - saved)
-            print(f"edit {n:2d}: {shown - saved:.3f} s", flush=True)
+            pushed = next((t - saved for t in pushes if t > saved), None)
+            latencies.append((shown - saved, pushed))
+            print(f"edit {n:2d}: {shown - saved:.3f} s" + (f" (pushed after {pushed:.3f} s)" if pushed else ""),
+                  flush=True)
         browser.close()
     return latencies
 
@@ -117,15 +144,22 @@ def main() -> int:
         finally:
             proc.terminate()
             proc.wait(15)
-    latencies.sort()
-    p90 = latencies[min(len(latencies) - 1, round(0.9 * (len(latencies) - 1)))]
-    print(f"save to page updated over {len(latencies)} edits: median {statistics.median(latencies):.3f} s, "
-          f"min {latencies[0]:.3f} s, max {latencies[-1]:.3f} s, p90 {p90:.3f} s")
+    report("save to page updated", [total for total, _ in latencies])
+    if all(pushed is not None for _, pushed in latencies):
+        report("  save to push", [pushed for _, pushed in latencies])
+        report("  push to page", [total - pushed for total, pushed in latencies])
     rebuilds = [float(m[1]) for line in log[-args.edits:] if (m := re.match(r"rebuilt \S+ in ([\d.]+) s", line))]
     if rebuilds:
         print(f"of which the rebuild, as serve logs it: median {statistics.median(rebuilds):.2f} s, "
               f"min {min(rebuilds):.2f} s, max {max(rebuilds):.2f} s")
     return 0
+
+
+def report(what: str, seconds: list[float]) -> None:
+    seconds = sorted(seconds)
+    p90 = seconds[min(len(seconds) - 1, round(0.9 * (len(seconds) - 1)))]
+    print(f"{what} over {len(seconds)} edits: median {statistics.median(seconds):.3f} s, "
+          f"min {seconds[0]:.3f} s, max {seconds[-1]:.3f} s, p90 {p90:.3f} s")
 
 
 if __name__ == "__main__":
