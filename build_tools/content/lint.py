@@ -91,12 +91,13 @@ def lint_text(text: str, cat: m.Catalogue, heading: int = 1) -> list[tuple[int, 
     """Problems in one trainer text as (line offset within the text, code, message, hint). ``heading`` is
     the level of the heading the text sits under (1: the page title; 2: a variant's title)."""
     key = (text, heading, _instruments_key(cat.instruments))
-    if key not in _LINTED:
+    found = _LINTED.get(key)
+    if found is None:
+        found = tuple(_lint_jinja(text, cat)) + tuple(_lint_myst(text, cat, 0)) + tuple(_lint_headings(text, heading))
         if len(_LINTED) >= _LINTED_KEPT:
             _LINTED.clear()
-        _LINTED[key] = tuple(_lint_jinja(text, cat)) + tuple(_lint_myst(text, cat, 0)) \
-            + tuple(_lint_headings(text, heading))
-    return list(_LINTED[key])
+        _LINTED[key] = found
+    return list(found)
 
 
 _LINTED: dict[tuple, tuple] = {}
@@ -104,15 +105,18 @@ _LINTED: dict[tuple, tuple] = {}
 the catalogue's instruments only. ``serve`` validates again after each save, and parsing every text of
 every module again took most of that."""
 _LINTED_KEPT = 20_000
-_last_instruments: list = [None, None]
+_last_instruments: tuple = (None, ())
 
 
 def _instruments_key(instruments: dict) -> tuple:
     """What lint reads of the instruments (codes in order, kinds, whether ratifiable), computed once per
     catalogue."""
-    if _last_instruments[0] is not instruments:
-        _last_instruments[:] = [instruments, tuple((code, i.kind, i.ratifiable) for code, i in instruments.items())]
-    return _last_instruments[1]
+    global _last_instruments
+    last = _last_instruments  # one read: another thread may replace it meanwhile
+    if last[0] is not instruments:
+        last = (instruments, tuple((code, i.kind, i.ratifiable) for code, i in instruments.items()))
+        _last_instruments = last
+    return last[1]
 
 
 def _lint_headings(text: str, level: int):
