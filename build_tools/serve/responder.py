@@ -181,6 +181,10 @@ class Preview:
         self.course_title = course.title
         self.option_names = _option_names(repo, self.choices)
         self._set_errors("", None)
+        with self.state_lock:
+            stale = [origin for origin in self.errors if origin.endswith(" (PDF)")]  # of the old content
+        for origin in stale:
+            self._set_errors(origin, None)
         return True
 
     def _build(self, key: PackKey) -> tuple[bool, str]:
