@@ -21,6 +21,7 @@ from ..pipeline.build import build_pack
 from ..pipeline.layout import Layout
 from ..render.toolpages import tool_page
 from ..resolve.keys import DIMENSIONS, PackKey, dimension_choices, expand
+from .manuals import Manuals
 
 API = "/_coursepack/"
 DIMENSION_LABELS = {"audience": "Audience", "sector": "Sector", "country": "Country", "language": "Language",
@@ -93,9 +94,7 @@ class Preview:
         self.option_names: dict[str, dict[str, str]] = {}
         self.known: set[PackKey] = {key}
         self.course_title = key.course
-        self.print_lock = threading.Lock()
-        self.printed: dict[PackKey, int] = {}
-        """Pack → the content generation its PDFs were last made from."""
+        self.manuals = Manuals(self.out / ".print")
 
     # ---- state
 
@@ -144,12 +143,6 @@ class Preview:
             if key is None:
                 return [line for lines in self.errors.values() for line in lines]
             return self.errors.get("", []) + self.errors.get(key.id, []) + self.errors.get(f"{key.id} (PDF)", [])
-
-    @property
-    def print_out(self) -> Path:
-        """Where the PDFs are made: a folder of their own, so that a rebuild of a site never waits for
-        them (each output folder has its own locks)."""
-        return self.out / ".print"
 
     def site(self, key: PackKey) -> Path:
         return self.out / key.id / "site"
@@ -324,28 +317,19 @@ class Preview:
         return Response(HTTPStatus.OK, data, kind, kept)
 
     def pdf(self, key: PackKey, rest: list[str]) -> Response:
-        """A PDF of a pack (``participant-manual.pdf``, ``handouts/<module>.pdf``…), made on the first
-        request after each change of the content: the site is rebuilt first, and alone, after a save."""
-        with self.print_lock:
-            with self.build_lock:  # the content and its generation, as one
-                repo, generation = self.repo, self.generation
-            if repo is not None and self.printed.get(key) != generation:
-                try:
-                    build_pack(repo, key, self.print_out, formats=("pdf",))
-                    self._set_errors(f"{key.id} (PDF)", None)
-                    self.printed[key] = generation
-                except ProblemsFound as exc:
-                    self._set_errors(f"{key.id} (PDF)", [p.format() for p in exc.problems])
-                except Exception as exc:
-                    self._set_errors(f"{key.id} (PDF)", [_internal(exc)])
-        if self.printed.get(key) != generation:
+        """A PDF of a pack, made from the current content if it was not yet (see :mod:`.manuals`)."""
+        with self.build_lock:  # the content and its generation, as one
+            repo, generation = self.repo, self.generation
+        made, problems = self.manuals.make(repo, generation, key)
+        if problems is not None:
+            self._set_errors(f"{key.id} (PDF)", problems)
+        if not made:
             return Response(HTTPStatus.SERVICE_UNAVAILABLE, self.error_page(key).encode("utf-8"),
                             "text/html; charset=utf-8")
-        folder = Layout(self.print_out).pack(key.id).resolve()
-        target = folder.joinpath(*rest)
-        if target.suffix != ".pdf" or not _inside(target, folder, file=True):
+        found = self.manuals.file(key, rest)
+        if found is None:
             return _text(HTTPStatus.NOT_FOUND, "not found: this pack has no such PDF")
-        return Response(HTTPStatus.OK, target.resolve().read_bytes(), "application/pdf")
+        return Response(HTTPStatus.OK, found.read_bytes(), "application/pdf")
 
     # ---- HTML
 
