@@ -3,7 +3,7 @@ glossary, and the files under ``curriculum/contexts/`` that list them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -113,6 +113,41 @@ class CountryFact(Sourced):
         return self
 
 
+FactKind = Literal["sectors", "epz", "inspection", "informality", "minimum-wage"]
+"""The kinds of country fact that module text may use (``country.fact('inspection')``) and that a variant's
+``when: {facts: …}`` may require."""
+
+FACT_KINDS: tuple[str, ...] = get_args(FactKind)
+
+_FACT_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+class Fact(Strict):
+    """A sourced, dated fact a trainer uses in a country pack; module text reads it through
+    ``{{ country.fact('kind') }}`` inside a variant whose ``when:`` requires it."""
+
+    text: OneLine
+    """The fact as a phrase that completes the module's sentence, e.g. "the Department of Inspection for
+    Factories and Establishments (DIFE), under the Ministry of Labour and Employment"."""
+    cite: OneLine | None = None
+    """The publication, as a reader finds it: publisher, title and year, e.g. "ILO, ILOSTAT, 2024"."""
+    source: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+    """URL of the publication the fact was read from (an ILO, UN or government page)."""
+    as_of: Annotated[str, StringConstraints(pattern=_FACT_DATE)] | None = None
+    """The date the fact holds for: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    verified: bool = True
+    """False while no source confirms it: the fact is then never shown, and no variant that needs it is."""
+    note: str | None = None
+    """How the fact was read; for reviewers, never shown."""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Fact:
+        if self.verified and not (self.source and self.as_of and self.cite):
+            raise PydanticCustomError("unsourced-fact", "a verified fact needs `source`, `cite` and `as_of`; "
+                                      "set `verified: false` otherwise")
+        return self
+
+
 class Country(Strict):
     """A country profile: the facts country packs read through ``{{ country.… }}``."""
 
@@ -130,6 +165,13 @@ class Country(Strict):
     """Export processing zones (or equivalent special economic zones) in the country."""
     notes: list[CountryFact] = []
     """Other short facts useful in a country pack."""
+    facts: dict[FactKind, Fact] = {}
+    """Sourced facts by kind (``sectors``, ``epz``, ``inspection``, ``informality``, ``minimum-wage``), for
+    the country passages of modules."""
+
+    def verified_facts(self) -> frozenset[str]:
+        """The kinds of fact a variant's ``when: {facts: …}`` may rely on in this country's packs."""
+        return frozenset(kind for kind, fact in self.facts.items() if fact.verified)
 
 
 class Term(Strict):

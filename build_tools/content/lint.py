@@ -32,12 +32,14 @@ from ..errors import Problem, did_you_mean
 from . import model as m
 
 VARIABLES: dict[str, dict[str, str]] = {
-    "country": {"name": "attr", "code": "attr", "region": "attr", "epz": "attr", "ratification": "call"},
+    "country": {"name": "attr", "code": "attr", "region": "attr", "epz": "attr", "ratification": "call",
+                "fact": "fact", "source": "fact"},
     "audience": {"title": "attr"},
     "sector": {"title": "attr"},
     "course": {"title": "attr", "centre": "attr"},
 }
-"""The declared context variables: name → attribute → ``attr`` or ``call`` (a method taking one code)."""
+"""The declared context variables: name → attribute → ``attr``, ``call`` (a method taking one instrument code)
+or ``fact`` (a method taking one fact kind; only under a variant whose ``when: {facts: …}`` requires it)."""
 
 FILTERS = frozenset({"lower", "upper", "capitalize"})
 DIRECTIVES = frozenset({"note", "tip", "important", "warning", "caution", "attention", "hint", "seealso"})
@@ -81,19 +83,25 @@ def lint_module(module: m.Module, src, cat: m.Catalogue) -> list[Problem]:
     problems: list[Problem] = []
     for path, text in text_fields(module):
         owner = module.sessions[path[1]] if path[0] == "sessions" else module.materials[path[1]]
-        titled = path[2] == "variants" and bool(owner.variants[path[3]].title)
-        for offset, code, message, hint in lint_text(text, cat, heading=2 if titled else 1):
+        variant = owner.variants[path[3]] if path[2] == "variants" else None
+        titled = bool(variant and variant.title)
+        facts = variant.when.required_facts() if variant else frozenset()
+        for offset, code, message, hint in lint_text(text, cat, heading=2 if titled else 1, facts=facts):
             problems.append(Problem(src.text_line(path, offset), code, message, hint))
     return problems
 
 
-def lint_text(text: str, cat: m.Catalogue, heading: int = 1) -> list[tuple[int, str, str, str | None]]:
+def lint_text(text: str, cat: m.Catalogue, heading: int = 1, facts: frozenset[str] | None = None
+              ) -> list[tuple[int, str, str, str | None]]:
     """Problems in one trainer text as (line offset within the text, code, message, hint). ``heading`` is
-    the level of the heading the text sits under (1: the page title; 2: a variant's title)."""
-    key = (text, heading, _instruments_key(cat.instruments))
+    the level of the heading the text sits under (1: the page title; 2: a variant's title). ``facts``: the
+    fact kinds the text's variant requires, which are all that ``country.fact(…)`` may name there (``None``:
+    not known here, e.g. for a translation; the render refuses a fact the country lacks)."""
+    key = (text, heading, facts, _instruments_key(cat.instruments))
     found = _LINTED.get(key)
     if found is None:
-        found = tuple(_lint_jinja(text, cat)) + tuple(_lint_myst(text, cat, 0)) + tuple(_lint_headings(text, heading))
+        found = (tuple(_lint_jinja(text, cat, facts)) + tuple(_lint_myst(text, cat, 0))
+                 + tuple(_lint_headings(text, heading)))
         if len(_LINTED) >= _LINTED_KEPT:
             _LINTED.clear()
         _LINTED[key] = found
@@ -101,9 +109,9 @@ def lint_text(text: str, cat: m.Catalogue, heading: int = 1) -> list[tuple[int, 
 
 
 _LINTED: dict[tuple, tuple] = {}
-"""Texts linted in this process: what :func:`lint_text` finds depends on the text, the heading level and
-the catalogue's instruments only. ``serve`` validates again after each save, and parsing every text of
-every module again took most of that."""
+"""Texts linted in this process: what :func:`lint_text` finds depends on the text, the heading level, the
+facts its variant requires and the catalogue's instruments only. ``serve`` validates again after each save,
+and parsing every text of every module again took most of that."""
 _LINTED_KEPT = 20_000
 _last_instruments: tuple = (None, ())
 
@@ -132,7 +140,7 @@ def _lint_headings(text: str, level: int):
 
 # --------------------------------------------------------------------------- {{ variables }}
 
-def _lint_jinja(text: str, cat: m.Catalogue):
+def _lint_jinja(text: str, cat: m.Catalogue, facts: frozenset[str] | None):
     try:
         tree = jinja_env.parse(text)
     except TemplateSyntaxError as exc:
@@ -148,12 +156,13 @@ def _lint_jinja(text: str, cat: m.Catalogue):
         for child in node.nodes:
             if isinstance(child, nodes.TemplateData):
                 continue
-            problem = _check_expression(child, cat)
+            problem = _check_expression(child, cat, facts)
             if problem:
                 yield (child.lineno - 1, *problem)
 
 
-def _check_expression(expr: nodes.Node, cat: m.Catalogue) -> tuple[str, str, str | None] | None:
+def _check_expression(expr: nodes.Node, cat: m.Catalogue, facts: frozenset[str] | None = None
+                      ) -> tuple[str, str, str | None] | None:
     if isinstance(expr, nodes.Filter):
         if expr.name not in FILTERS or expr.args or expr.kwargs:
             return "unknown-filter", f"the filter {expr.name!r} is not allowed", \
@@ -181,6 +190,8 @@ def _check_expression(expr: nodes.Node, cat: m.Catalogue) -> tuple[str, str, str
     if kind is None:
         return "unknown-variable", f"unknown context variable {name}.{attr}", \
             did_you_mean(attr, VARIABLES[name]) or "variables: " + _variables_list()
+    if kind == "fact":
+        return _check_fact(name, attr, call_arg, facts)
     if kind == "call" and call_arg is None:
         return "bad-variable", f"{name}.{attr} needs an instrument code, e.g. {name}.{attr}('C087')", None
     if kind == "attr" and call_arg is not None:
@@ -194,10 +205,26 @@ def _check_expression(expr: nodes.Node, cat: m.Catalogue) -> tuple[str, str, str
     return None
 
 
+def _check_fact(name: str, attr: str, kind, facts: frozenset[str] | None) -> tuple[str, str, str | None] | None:
+    """``country.fact('inspection')`` names a known kind, and only where the variant guarantees that the
+    pack's country has that fact, verified: so no pack shows a passage built on an unsourced fact."""
+    kinds = ", ".join(m.FACT_KINDS)
+    if kind is None:
+        return "bad-variable", f"{name}.{attr} needs a fact kind, e.g. {name}.{attr}('inspection')", f"kinds: {kinds}"
+    if kind not in m.FACT_KINDS:
+        return "unknown-fact", f"unknown fact kind {kind!r} in {name}.{attr}(…)", \
+            did_you_mean(str(kind), m.FACT_KINDS) or f"kinds: {kinds}"
+    if facts is not None and kind not in facts:
+        return "unguarded-fact", f"{name}.{attr}({kind!r}) is used where the pack's country may have no verified " \
+            f"{kind!r} fact", f"put this text in a variant with `when: {{facts: [{kind}]}}`"
+    return None
+
+
 def _variables_list() -> str:
     out = []
     for name, attrs in VARIABLES.items():
-        out += [f"{name}.{a}('CODE')" if k == "call" else f"{name}.{a}" for a, k in attrs.items()]
+        out += [f"{name}.{a}('CODE')" if k == "call" else f"{name}.{a}('KIND')" if k == "fact" else f"{name}.{a}"
+                for a, k in attrs.items()]
     return ", ".join(out)
 
 

@@ -21,8 +21,8 @@ from pydantic_core import PydanticCustomError
 
 # The contexts and the field types live in their own modules; they are names of the model too, so
 # ``model.Country`` or ``from build_tools.content.model import Slug`` keep working for every reader of the content.
-from .contexts import (Audience, AudiencesFile, Country, CountryFact, GlossaryFile, Instrument,  # noqa: F401
-                       InstrumentsFile, Ratification, Region, RegionsFile, Sector, SectorsFile, Sourced, Term)
+from .contexts import (FACT_KINDS, Audience, AudiencesFile, Country, CountryFact, Fact,  # noqa: F401
+                       FactKind, GlossaryFile, Instrument, InstrumentsFile, Ratification, Region, RegionsFile, Sector, SectorsFile, Sourced, Term)
 from .fields import (EDITIONS, SLUG_RE, Clock, CountryCode, InstrumentCode, IsoDate, LangCode, OneLine,  # noqa: F401
                      Slug, Strict, Text)
 
@@ -44,6 +44,9 @@ class When(Strict):
     """Language code(s) of the pack, e.g. ``fr``."""
     edition: Literal["participant", "facilitator"] | list[Literal["participant", "facilitator"]] | None = None
     """``participant`` or ``facilitator``."""
+    facts: FactKind | list[FactKind] | None = None
+    """Kind(s) of country fact the pack's country must have, verified, e.g. ``[inspection, informality]``:
+    unlike the other keys, a list needs all of them. Text that uses ``country.fact('…')`` sits under it."""
     not_: When | None = Field(default=None, alias="not")
     """Matches when this nested condition does not."""
     any: list[When] | None = None
@@ -53,12 +56,16 @@ class When(Strict):
 
     @model_validator(mode="after")
     def _not_empty(self) -> When:
-        if not any(getattr(self, k) is not None for k in WHEN_KEYS + ("not_", "any")):
-            raise PydanticCustomError("empty-when", "a `when:` needs at least one of: " + ", ".join(WHEN_KEYS + ("not", "any")))
+        if not any(getattr(self, k) is not None for k in WHEN_KEYS + ("facts", "not_", "any")):
+            raise PydanticCustomError("empty-when", "a `when:` needs at least one of: "
+                                      + ", ".join(WHEN_KEYS + ("facts", "not", "any")))
         return self
 
-    def matches(self, dims: dict[str, str]) -> bool:
-        """True when the pack dimensions (audience, sector, country, region, language, edition) satisfy this."""
+    def matches(self, dims: dict) -> bool:
+        """True when the pack dimensions (audience, sector, country, region, language, edition, and the set of
+        the country's verified ``facts``) satisfy this."""
+        if not self.required_facts() <= dims.get("facts", frozenset()):
+            return False
         for key in WHEN_KEYS:
             want = getattr(self, key)
             if want is None:
@@ -71,6 +78,11 @@ class When(Strict):
         if self.any is not None and not any(w.matches(dims) for w in self.any):
             return False
         return True
+
+
+    def required_facts(self) -> frozenset[str]:
+        """The fact kinds this condition itself requires (not those under ``not:`` or ``any:``)."""
+        return frozenset(self.facts if isinstance(self.facts, list) else [self.facts] if self.facts else [])
 
 
 WHEN_KEYS = ("audience", "sector", "country", "region", "language", "edition")

@@ -117,6 +117,9 @@ def context_units(cat: m.Catalogue) -> Iterator[tuple[str, str, Unit]]:
             yield "country", code, Unit(f"country[{code}].epz", ("epz", "text"), country.epz.text)
         for i, note in enumerate(country.notes):
             yield "country", code, Unit(f"country[{code}].notes[{i}]", ("notes", i, "text"), note.text)
+        for kind, fact in country.facts.items():
+            if fact.verified:
+                yield "country", code, Unit(f"country[{code}].facts.{kind}", ("facts", kind, "text"), fact.text)
 
 
 # --------------------------------------------------------------------------- files

@@ -2,7 +2,8 @@
 
 Only what :data:`build_tools.content.lint.VARIABLES` declares exists here; ``check`` rejects any other
 name before a build, and the sandbox with ``StrictUndefined`` fails the render if one slips through.
-Unverified facts are never shown as facts: they render as "of unconfirmed status…"; as-of fields render as
+Unverified facts are never shown as facts: a ratification renders as "of unconfirmed status…", and
+``country.fact(…)`` of a fact the country lacks or has unverified fails the render; as-of fields render as
 readable dates, never as the data's free text.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+
+from jinja2 import TemplateRuntimeError
 
 from ..content import model as m
 from ..i18n.labels import Labels, LocaleFormat
@@ -32,6 +35,24 @@ class CountryView:
         self._labels = labels
         epz = country.epz
         self.epz = epz.text if epz and epz.verified else labels["no_epz_fact"].format(country=country.name)
+
+    def fact(self, kind: str) -> str:
+        """The country's verified fact of this kind, as its profile words it."""
+        return self._verified(kind).text
+
+    def source(self, kind: str) -> str:
+        """Where that fact comes from and when it holds: "ILO, ILOSTAT, as of 2022"."""
+        fact = self._verified(kind)
+        return f"{fact.cite}, {as_of_phrase(fact.as_of, self._labels)}"
+
+    def _verified(self, kind: str) -> m.Fact:
+        # ``check`` puts every use under a variant that requires the fact; this refuses one that slips
+        # through (a translation), so an unsourced fact is never shown.
+        fact = self._country.facts.get(kind)
+        if fact is None or not fact.verified:
+            raise TemplateRuntimeError(f"{self.name} has no verified {kind!r} fact; put the text in a variant "
+                                       f"with `when: {{facts: [{kind}]}}`")
+        return fact
 
     def ratification(self, code: str) -> str:
         """A phrase that completes "C087 is …" / "C087: …" for any status."""

@@ -119,6 +119,10 @@ def _translate_contexts(cat: m.Catalogue, triples, usable: dict[str, str]) -> di
             notes = list(item.notes)
             notes[unit.path[1]] = notes[unit.path[1]].model_copy(update={"text": text})
             items[ident] = item.model_copy(update={"notes": notes})
+        elif unit.path[0] == "facts":
+            facts = dict(item.facts)
+            facts[unit.path[1]] = facts[unit.path[1]].model_copy(update={"text": text})
+            items[ident] = item.model_copy(update={"facts": facts})
         else:
             items[ident] = item.model_copy(update={unit.path[0]: text})
     return out

@@ -95,7 +95,7 @@ class Pack:
     timetable: Timetable
     instruments: tuple[m.Instrument, ...]
     glossary: tuple[m.Term, ...]
-    dims: dict[str, str] = field(default_factory=dict)
+    dims: dict = field(default_factory=dict)
     fallback: frozenset = frozenset()
     """What shows source-language text in a translated pack: ``(module,)``, ``(module, session)``,
     ``("contexts",)`` (see :mod:`build_tools.resolve.localize`)."""
@@ -130,7 +130,7 @@ def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -
     course = cat.courses[key.course]
     country = cat.countries[key.country]
     dims = {"audience": key.audience, "sector": key.sector, "country": key.country, "region": country.region,
-            "language": key.language, "edition": key.edition}
+            "language": key.language, "edition": key.edition, "facts": country.verified_facts()}
     modules = [cat.modules[mid] for mid in course.modules if cat.modules[mid].applies_to(key.audience, key.sector)]
     table = place([((mod.id, s.id), s.title, s.minutes) for mod in modules for s in mod.sessions], course.schedule)
     resolved = []
