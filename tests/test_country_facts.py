@@ -114,7 +114,7 @@ def _countries(repo) -> list[str]:
 
 def test_every_fact_variant_shows_exactly_where_the_country_has_the_facts(repo):
     """Over every country: a variant that requires facts is in the pack if and only if all are verified,
-    and then it shows each fact's text and its citation with a readable date."""
+    and then it shows each fact's text and its citation with a readable date, never the reviewer's note."""
     cat = repo.catalogue
     for code in _countries(repo):
         country = cat.countries[code]
@@ -131,6 +131,7 @@ def test_every_fact_variant_shows_exactly_where_the_country_has_the_facts(repo):
             fact = country.facts[kind]
             assert fact.text in pages["all"], (code, kind)
             assert re.search(re.escape(fact.cite) + r", as of [\w ,]*\d{4}\)", pages["all"]), (code, kind)
+            assert not fact.note or fact.note not in pages["all"], (code, kind, "a reviewer's note is shown")
 
 
 def test_each_country_has_a_fact_passage_in_every_turin_module_but_the_listed_gaps(repo):
@@ -189,3 +190,27 @@ def test_two_country_packs_differ_in_every_turin_module_by_their_own_facts(built
                 assert other.facts[kind].text not in texts[mid], (mid, code, kind)
         assert shown["BD"] or shown["MX"], mid
         assert packs["BD"][0][mid] != packs["MX"][0][mid], mid
+
+
+def test_a_page_is_marked_untranslated_only_for_the_untranslated_parts_it_shows(repo):
+    """Arabic packs (a fallback language): an untranslated country passage marks a session page "not yet
+    translated" in the packs that show it, never in those of a country without the fact."""
+    from build_tools.resolve.localize import localize, resolve_pack
+
+    course = repo.catalogue.courses["foundations-blended"]
+    localized = localize(repo, "ar", course.source_language)
+    partial = {k for k in localized.fallback if len(k) == 4 and k[2] == "variants"}
+    whole = {k for k in localized.fallback if len(k) != 4}
+    only_variants = {k[:2] for k in partial} - {k[:2] for k in whole}
+    assert only_variants, "no session whose only untranslated parts are variants: the test checks nothing"
+    seen = set()
+    for code in course.offered_for.countries:
+        pack = resolve_pack(repo, PackKey(course.id, "labour-inspectors", "agriculture", code, "ar", "participant"))
+        for rmod in pack.modules:
+            for rs in rmod.sessions:
+                key = (rmod.module.id, rs.session.id)
+                if key in only_variants:
+                    shows = any(key + ("variants", i) in partial for i, _ in rs.variants)
+                    assert (key in pack.fallback) == shows, (code, key)
+                    seen.add(shows)
+    assert seen == {True, False}, "every pack shows, or none shows, an untranslated variant: nothing compared"

@@ -211,7 +211,10 @@ FULL = {
         "html", "pdf", "scorm12", "scorm2004", "cc", "offline", "questions"]),
     "curriculum/contexts/countries/BD.yml": lambda d: (
         d.update(epz={"text": "EPZs exist.", "source": "https://example.org/epz", "as_of": "2024"},
-                 notes=[{"text": "A note.", "source": "https://example.org/note", "as_of": "2024"}]),
+                 notes=[{"text": "A note.", "source": "https://example.org/note", "as_of": "2024"}],
+                 facts={"inspection": {"text": "the Ministry of Labour", "cite": "ILO, CEACR",
+                                       "source": "https://example.org/fact", "as_of": "2024",
+                                       "note": "Read from NORMLEX."}}),
         d["ratifications"]["C081"].update(note="Read from NORMLEX."),
         d["ratifications"].update(C087={"status": "not-ratified", "source": "https://example.org/r",
                                         "as_of": "2024"})),
@@ -466,6 +469,7 @@ NOT_SHOWN = {
     ("Region", "title"): "a region is used in `when:`; no page names it",
     ("Ratification", "as_of"): "read as a date (context.as_of_phrase); a text that is none is never printed",
     ("CountryFact", "as_of"): "read as a date (context.as_of_phrase); a text that is none is never printed",
+    ("Fact", "note"): "how a fact was read: for maintainers, never printed",
 }
 """Fields no output shows. The test checks that their markers indeed appear nowhere, so an entry that
 starts being shown must be taken out of this list (and is then scanned like the others)."""

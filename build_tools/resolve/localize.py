@@ -8,7 +8,7 @@ module that shows it is marked, so a participant knows why a passage is in Engli
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..content import model as m
 from ..content.repository import Repo
@@ -23,7 +23,9 @@ class Localized:
     status: dict[str, Status] = field(default_factory=dict)
     """Catalogue file (relative path of the .po) → coverage."""
     fallback: set[tuple] = field(default_factory=set)
-    """Keys of what shows source-language text: ``(module,)`` or ``(module, session)``; ``("contexts",)``."""
+    """Where source-language text is: ``(module,)``, ``(module, session)``, or a part of a session that only
+    some packs show: ``(module, session, "variants"|"activities", index)``, ``(module, session,
+    "facilitator_notes")``; ``("contexts",)``. A pack is marked only for what it shows (:func:`resolve_pack`)."""
     text_problems: dict[str, list[Problem]] = field(default_factory=dict)
     """Module id → translated trainer text that breaks the rules of content.lint (at its .po line)."""
 
@@ -67,7 +69,7 @@ def localize(repo: Repo, language: str, source_language: str) -> Localized:
         result.text_problems[mid] = _lint_translations(po, usable, status, cat)
         modules[mid] = translate_module(module, usable) if usable else module
         for unit in [*status.missing, *(u for u, _ in status.fuzzy), *(u for u, _ in status.stale)]:
-            result.fallback.add((mid, module.sessions[unit.path[1]].id) if unit.path[0] == "sessions" else (mid,))
+            result.fallback.add(_where(mid, module, unit))
     po = f"curriculum/locale/{language}/courses.po"
     units = [u for c in cat.courses.values() for u in course_units(c)]
     usable, result.status[po] = translations(root / po, language, units)
@@ -82,6 +84,33 @@ def localize(repo: Repo, language: str, source_language: str) -> Localized:
     contexts = _translate_contexts(cat, triples, usable)
     result.catalogue = cat.model_copy(update={"modules": modules, "courses": courses, **contexts})
     return result
+
+
+def _where(mid: str, module: m.Module, unit) -> tuple:
+    """The fallback key of an untranslated unit: the part of the module a pack may or may not show."""
+    if unit.path[0] != "sessions":
+        return (mid,)
+    sid = module.sessions[unit.path[1]].id
+    part = unit.path[2] if len(unit.path) > 2 else None
+    if part in ("variants", "activities"):
+        return (mid, sid, part, unit.path[3])
+    if part == "facilitator_notes":
+        return (mid, sid, part)
+    return (mid, sid)
+
+
+def _shown(pack) -> set[tuple]:
+    """The fallback keys of everything ``pack`` shows (see :func:`_where`)."""
+    shown = {("contexts",)}
+    for rmod in pack.modules:
+        shown.add((rmod.module.id,))
+        for rs in rmod.sessions:
+            base = (rmod.module.id, rs.session.id)
+            shown |= {base, *(base + ("variants", i) for i, _ in rs.variants),
+                      *(base + ("activities", i) for i, _ in rs.activities)}
+            if pack.facilitator:
+                shown.add(base + ("facilitator_notes",))
+    return shown
 
 
 def _lint_translations(po: str, usable: dict[str, str], status: Status, cat: m.Catalogue) -> list[Problem]:
@@ -172,5 +201,8 @@ def resolve_pack(repo: Repo, key):
     problems = localized.problems(course, modules)
     if problems:
         raise ProblemsFound(problems)
-    fallback = frozenset(k for k in localized.fallback if k[0] in modules or k == ("contexts",))
-    return resolve(localized.catalogue, key, fallback)
+    pack = resolve(localized.catalogue, key)
+    # A page says "parts are not yet translated" only if this pack shows an untranslated part of it: a variant
+    # for another country or audience, untranslated, leaves the page as translated as it is.
+    shown = _shown(pack)
+    return replace(pack, fallback=frozenset(k[:2] for k in localized.fallback if k in shown))
