@@ -18,15 +18,19 @@ def holds(when: dict, dims: dict[str, str]) -> bool:
         elif key == "any":
             if not any(holds(w, dims) for w in want):
                 return False
+        elif key == "facts":  # all the kinds listed, verified in the country's profile
+            if not set(want if isinstance(want, list) else [want]) <= dims.get("facts", set()):
+                return False
         elif dims[key] not in (want if isinstance(want, list) else [want]):
             return False
     return True
 
 
-def _dims(repo, key) -> tuple[dict[str, str], dict[str, str]]:
+def _dims(repo, key) -> tuple[dict, dict]:
     """The facilitator and participant dimensions of the pack, from its key and its country's profile."""
+    country = repo.catalogue.countries[key.country]
     dims = {"audience": key.audience, "sector": key.sector, "country": key.country, "language": key.language,
-            "region": repo.catalogue.countries[key.country].region}
+            "region": country.region, "facts": {kind for kind, fact in country.facts.items() if fact.verified}}
     return dict(dims, edition="facilitator"), dict(dims, edition="participant")
 
 
