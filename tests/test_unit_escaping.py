@@ -133,7 +133,10 @@ def _trainer_text() -> TrainerText:
     not_ratified = m.Ratification.model_construct(status="not-ratified", source="https://example.org", as_of="2024-05")
     country = m.Country.model_construct(code=HOSTILE, name=HOSTILE, region="asia-pacific", languages=["bn"],
                                         ratifications={"C081": not_ratified},
-                                        epz=m.CountryFact.model_construct(text=HOSTILE, verified=True), notes=[])
+                                        epz=m.CountryFact.model_construct(text=HOSTILE, verified=True), notes=[],
+                                        facts={"inspection": m.Fact.model_construct(
+                                            text=HOSTILE, cite=HOSTILE, source="https://example.org",
+                                            as_of="2024-05", verified=True)})
     pack = SimpleNamespace(country=country, region=m.Region.model_construct(id="asia-pacific", title=HOSTILE),
                            audience=SimpleNamespace(title=HOSTILE), sector=SimpleNamespace(title=HOSTILE),
                            course=m.Course.model_construct(title=HOSTILE, centre=HOSTILE))
@@ -146,6 +149,8 @@ EXPRESSIONS = {
     ("country", "region"): ("country.region", ESCAPED),
     ("country", "epz"): ("country.epz", ESCAPED),
     ("country", "ratification"): ("country.ratification('C081')", r"not ratified \(as of May 2024\)"),
+    ("country", "fact"): ("country.fact('inspection')", ESCAPED),
+    ("country", "source"): ("country.source('inspection')", ESCAPED + r"\, as of May 2024"),
     ("audience", "title"): ("audience.title", ESCAPED),
     ("sector", "title"): ("sector.title", ESCAPED),
     ("course", "title"): ("course.title", ESCAPED),
