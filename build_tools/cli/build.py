@@ -46,12 +46,12 @@ def run(args, root: Path) -> int:
     if not args.force and _still_built(args, out, _with_packs(fingerprint, out)):
         return 0
     repo = load_loadable(root)
-    keys = pick(args, root, repo.catalogue)
+    keys = pick(args, root, repo.catalogue, repo)
     formats = parse_formats(args.format)
-    # Validation covers the courses built and their modules, and comes first: telling whether a pack is
-    # up to date resolves it and reads its files, which needs every reference to resolve and every path
-    # to stay inside the repository.
-    validated(repo, {key.course for key in keys}, warn=False)
+    # Validation covers what the courses built are made from (a problem elsewhere is a warning naming its
+    # file), and comes first: telling whether a pack is up to date resolves it and reads its files, which
+    # needs every reference to resolve and every path to stay inside the repository.
+    validated(repo, {key.course for key in keys})  # warnings on stderr
     failed, built = 0, []
     drafts = _say_drafts(repo, keys)
     for key in keys:

@@ -25,13 +25,14 @@ def run(args, root: Path) -> int:
     from ..content.validate import validate
 
     repo = load_repo(root)
-    problems = validate(repo)
+    problems = validate(repo, translations=True)
     coverage: list[str] = []
     if args.lang:
         from ..resolve.localize import translation_report
 
         coverage, found = translation_report(repo, args.lang)
-        problems.extend(found)
+        errors = {(p.location, p.code) for p in problems.errors}
+        problems.extend(p for p in found if (p.location, p.code) not in errors)  # said once, as the error
     summary = _summary(repo.catalogue, problems)
     if args.json:
         print(json.dumps({"ok": not problems.errors, "summary": summary, "translations": coverage,

@@ -39,13 +39,11 @@ def load_checked(root: Path):
 
 
 def load_loadable(root: Path):
-    """Load the repository; raise :class:`ProblemsFound` if it could not be read (validation comes later,
-    once the command knows which courses it needs)."""
+    """Load the repository; its problems are reported by :func:`validated`, once the command knows which
+    courses it builds (a file those do not use does not stop them)."""
     from ..content.repository import load_repo
 
-    repo = load_repo(root)
-    stop_on_errors(repo.problems)
-    return repo
+    return load_repo(root)
 
 
 def parse_formats(text: str | None, choices=None, hint: str = ""):
@@ -77,9 +75,9 @@ def sample(root: Path) -> dict | None:
     return dict(found) if found else None
 
 
-def pick(args, root: Path, cat):
+def pick(args, root: Path, cat, repo=None):
     """The packs a build-like command names (course, pack id or sample, plus dimension flags);
-    :class:`SelectionError` if they name none."""
+    :class:`SelectionError` if they name none, :class:`ProblemsFound` if the course's file has errors."""
     from ..errors import SelectionError, did_you_mean
     from ..resolve.keys import DIMENSIONS, PackKey, select
 
@@ -95,6 +93,8 @@ def pick(args, root: Path, cat):
     if "." in target and key is None:
         raise SelectionError(f"{target!r} is not a pack id (course.audience.sector.country.language.edition)")
     course_id = key.course if key else target
+    if course_id not in cat.courses and repo is not None and repo.is_unloadable("course", course_id):
+        validated(repo, {course_id})  # its file could not be read: say why
     if course_id not in cat.courses:
         hint = did_you_mean(course_id, cat.courses) or "see `coursepack list`"
         raise SelectionError(f"unknown course {course_id!r}; {hint}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import load_checked, parse_formats
+from .common import load_loadable, parse_formats, validated
 from .options import add_root
 
 
@@ -35,7 +35,8 @@ def run(args, root: Path) -> int:
 
     formats = parse_formats(args.format, EXPORT_FORMATS, " (html and pdf come from `coursepack build`)")
     key = _export_key(args.pack, formats)
-    repo = load_checked(root)
+    repo = load_loadable(root)
+    validated(repo, {key.course})
     out = (args.output or Layout(root / "_build").exports).resolve()
     _refuse_drafts(repo, key)
     pack = resolve_pack(repo, key)

@@ -79,13 +79,14 @@ def _packs(args, repo):
     from ..resolve.keys import DIMENSIONS
 
     cat = repo.catalogue
+    courses = args.courses or sorted(cat.courses)
+    # As for build: what the courses built are made from is validated (first: a course whose file has errors
+    # is reported as such), so a module no course of the matrix uses does not stop it (`coursepack check`
+    # and CI validate everything).
+    validated(repo, set(courses))
     unknown = [c for c in args.courses if c not in cat.courses]
     if unknown:
         raise SelectionError(f"unknown course(s) {', '.join(unknown)}; courses: {', '.join(sorted(cat.courses))}")
-    courses = args.courses or sorted(cat.courses)
-    # As for build: the courses built and their modules are validated, so a draft module no course of the
-    # matrix uses does not stop it (`coursepack check` and CI validate everything).
-    validated(repo, set(courses))
     keys = matrix_packs([cat.courses[c] for c in courses], {d: getattr(args, d) for d in DIMENSIONS})
     if not keys:
         raise SelectionError("no pack matches these courses and filters")

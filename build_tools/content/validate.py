@@ -12,9 +12,10 @@ import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from ..errors import Location, Problems, did_you_mean
+from ..errors import Location, Problems, did_you_mean, display_path
 from . import model as m
 from .lint import ASSETS, lint_module, text_fields
 from .materials import check_materials
@@ -22,16 +23,20 @@ from .repository import Repo, Source
 from .timetable import place, to_minutes
 
 
-def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
-    """Run every check; returns the repo's problems (loading problems included).
+def validate(repo: Repo, courses: Iterable[str] | None = None, *, translations: bool = False) -> Problems:
+    """Run every check; returns the problems (loading problems included).
 
-    ``courses`` limits the course and module checks to those courses and the modules they list: what a
-    build of their packs is made from. A trainer building one course is not held up by a draft in a
-    module that course does not use; ``coursepack check`` and CI check everything."""
+    ``courses`` limits the checks to what a build of those courses' packs is made from: the courses, the
+    modules they list, the countries they offer and the shared context lists. A problem in any other
+    content file is a warning naming that file, so a trainer building one course is not held up by a
+    module or a country it does not use; ``coursepack check`` and CI check everything.
+    ``translations`` adds the translations that packs in a language other than a fallback need
+    (:func:`build_tools.resolve.localize.translation_problems`); a build checks those per pack."""
     problems = repo.problems
     cat = repo.catalogue
-    wanted = set(cat.courses) if courses is None else set(courses) & set(cat.courses)
-    used = set(cat.modules) if courses is None else {mid for cid in wanted for mid in cat.courses[cid].modules}
+    wanted = set(cat.courses) if courses is None else set(courses)
+    used = set(cat.modules) if courses is None else \
+        {mid for cid in wanted & set(cat.courses) for mid in cat.courses[cid].modules}
     for mid, module in cat.modules.items():
         if mid not in used:
             continue
@@ -50,7 +55,34 @@ def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
     for code, country in cat.countries.items():
         _check_country(country, repo.source("country", code), repo)
     _check_outside_links(repo, used & set(cat.modules))
-    return problems
+    if translations:
+        from ..resolve.localize import translation_problems
+
+        problems.extend(translation_problems(repo, wanted & set(cat.courses)))
+    return problems if courses is None else _outside_the_build(repo, problems, wanted, used)
+
+
+def _outside_the_build(repo: Repo, problems: Problems, courses: set[str], modules: set[str]) -> Problems:
+    """``problems`` with those in content files the build does not read (another course, a module none of
+    ``courses`` lists, a country none of them offers) turned into warnings that say so."""
+    cat = repo.catalogue
+    countries = {c for cid in courses & set(cat.courses) for c in cat.courses[cid].offered_for.countries}
+    kept = {"modules": (modules, "a module"), "curriculum": (courses, "a course"),
+            "curriculum/contexts/countries": (countries, "a country")}
+    unused = {}
+    for path in repo.files:
+        shown = display_path(path, repo.root)
+        folder = shown.rsplit("/", 1)[0] if "/" in shown else ""
+        if folder in kept and path.stem not in kept[folder][0]:
+            unused[shown] = kept[folder][1]
+    out = Problems()
+    for p in problems.items:
+        what = unused.get(p.location.path)
+        if what is not None and p.severity == "error":
+            p = replace(p, severity="warning", message=f"{p.message} ({what} that {', '.join(sorted(courses))} "
+                        f"does not use: not built now; `coursepack check` reports it as an error)")
+        out.items.append(p)
+    return out
 
 
 # --------------------------------------------------------------------------- files outside the repository
@@ -281,7 +313,6 @@ def _check_course(course: m.Course, src: Source, repo: Repo) -> None:
                              f"move {pre!r} above {mid!r} in `modules:`")
     if _check_schedule_shape(course.schedule, src, problems):
         _check_schedule(course, src, cat, problems, list(position))
-    _check_languages(course, src, repo, list(position))
     if "facilitator" in course.editions and "participant" not in course.editions:
         problems.add(src.at("editions"), "facilitator-needs-participant",
                      "a course with the facilitator edition needs the participant edition too: the facilitator "
@@ -314,27 +345,6 @@ def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: P
             f"first session left over: {overflow.sessions[0][0]}/{overflow.sessions[0][1]})",
             f"add {-(-overflow.minutes // _day_minutes(course.schedule))} day(s) to `days`, lengthen the days, "
             f"or remove a module")
-
-
-def _check_languages(course: m.Course, src: Source, repo: Repo, modules: list[str]) -> None:
-    """A course offered in a language needs its translations complete, unless it may fall back."""
-    from ..resolve.localize import localize
-
-    for i, language in enumerate(course.languages):
-        if language == course.source_language or language in course.fallback_languages:
-            continue
-        key = ("localized", language, course.source_language)
-        if key not in repo.cache:
-            repo.cache[key] = localize(repo, language, course.source_language)
-        for problem in repo.cache[key].problems(course, modules):
-            if problem.code != "translation-incomplete":  # broken translated text: reported where it is
-                repo.problems.extend([problem])
-                continue
-            repo.problems.add(src.at("languages", i), "translation-incomplete",
-                              f"course {course.id!r} is offered in {language!r}, but {problem.location.path} has "
-                              f"{problem.message.split(' translation(s)')[0]} translation(s)",
-                              f"see `coursepack check --lang {language}`; or add {language!r} to "
-                              f"`fallback_languages`")
 
 
 def _check_schedule_shape(schedule: m.Schedule, src: Source, problems: Problems) -> bool:

@@ -287,7 +287,9 @@ class Status:
     stale: list[tuple[Unit, int]] = field(default_factory=list)
     """Entries whose msgid is no longer the source text (the sources changed since the last update)."""
     lines: dict[str, int] = field(default_factory=dict)
-    """Context → line in the .po of each usable translation."""
+    """Context → line in the .po of each entry it has (usable or not)."""
+    previous: dict[str, str] = field(default_factory=dict)
+    """Context → the source text a stale entry was translated from (its ``msgid``)."""
 
     @property
     def complete(self) -> bool:
@@ -296,7 +298,7 @@ class Status:
 
 def translations(path: Path, language: str, units: list[Unit]) -> tuple[dict[str, str], Status]:
     """The usable translations of ``units`` from the .po at ``path`` (context → text), and the coverage.
-    ``status.lines`` gives the .po line of every usable entry."""
+    ``status.lines`` gives the .po line of every entry found."""
     status = Status()
     entries = {}
     if path.exists():
@@ -304,15 +306,17 @@ def translations(path: Path, language: str, units: list[Unit]) -> tuple[dict[str
     usable = {}
     for unit in units:
         msg = entries.get(unit.context)
+        if msg is not None:
+            status.lines[unit.context] = msg.lineno or 1
         if msg is None or not msg.string:
             status.missing.append(unit)
         elif msg.fuzzy:
             status.fuzzy.append((unit, msg.lineno or 1))
         elif msg.id != unit.text:
             status.stale.append((unit, msg.lineno or 1))
+            status.previous[unit.context] = msg.id
         else:
             usable[unit.context] = msg.string
-            status.lines[unit.context] = msg.lineno or 1
             status.translated += 1
     return usable, status
 

@@ -1,19 +1,21 @@
-"""The catalogue in one language: translations applied, coverage measured, fallbacks recorded.
+"""The catalogue in one language: translations applied, coverage measured, gaps found per pack.
 
 A pack in the course's source language uses the YAML as written. A pack in another language uses the
-translations that are current (see :mod:`build_tools.i18n.catalogues`); where one is missing, fuzzy or stale, the
-source text is used only if the course lists the language in ``fallback_languages``, and the session or
-module that shows it is marked, so a participant knows why a passage is in English.
+translations that are current (see :mod:`build_tools.i18n.catalogues`). It needs exactly the strings it shows
+(:mod:`build_tools.i18n.needs`); where one of those is missing, fuzzy or stale, the source text is used only if
+the course lists the language in ``fallback_languages``, and the session or module that shows it is marked, so
+a participant knows why a passage is in English. Otherwise that pack, and only that pack, is not built.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..content import model as m
 from ..content.repository import Repo
 from ..errors import Location, Problem
 from ..i18n.catalogues import Status, context_units, course_units, module_units, translate_module, translations
+from ..i18n.needs import Gap, gap_problems, gaps, pack_needs
 
 
 @dataclass
@@ -22,35 +24,29 @@ class Localized:
     catalogue: m.Catalogue
     status: dict[str, Status] = field(default_factory=dict)
     """Catalogue file (relative path of the .po) → coverage."""
-    fallback: set[tuple] = field(default_factory=set)
-    """Where source-language text is: ``(module,)``, ``(module, session)``, or a part of a session that only
-    some packs show: ``(module, session, "variants"|"activities", index)``, ``(module, session,
-    "facilitator_notes")``; ``("contexts",)``. A pack is marked only for what it shows (:func:`resolve_pack`)."""
     text_problems: dict[str, list[Problem]] = field(default_factory=dict)
     """Module id → translated trainer text that breaks the rules of content.lint (at its .po line)."""
+    _unusable: dict | None = field(default=None, repr=False)
 
-    def problems(self, course: m.Course, modules: list[str]) -> list[Problem]:
-        """What stops a pack of ``course`` with these modules from being built in this language."""
-        broken = [p for mid in modules for p in self.text_problems.get(mid, [])]
-        if broken or self.language == course.source_language or self.language in course.fallback_languages:
-            return broken
-        wanted = {f"modules/locale/{self.language}/{mid}.po" for mid in modules}
-        wanted |= {f"curriculum/locale/{self.language}/courses.po", f"curriculum/locale/{self.language}/contexts.po"}
-        out = []
-        for path in sorted(wanted):
-            status = self.status.get(path)
-            if status is None or status.complete:
-                continue
-            parts = [f"{len(status.missing)} missing"] if status.missing else []
-            parts += [f"{len(status.fuzzy)} fuzzy"] if status.fuzzy else []
-            parts += [f"{len(status.stale)} out of date"] if status.stale else []
-            out.append(Problem(Location(path), "translation-incomplete",
-                               f"{', '.join(parts)} translation(s); packs of course {course.id!r} in "
-                               f"{self.language!r} need complete, current translations",
-                               f"translate them (`coursepack check --lang {self.language}` lists them), or add "
-                               f"{self.language!r} to the course's `fallback_languages` to show the source text, "
-                               f"marked"))
+    def unusable(self) -> dict[str, dict[str, tuple[str, int | None, str | None]]]:
+        """``.po`` → context → (``missing``/``fuzzy``/``stale``, line of the entry, the source it was
+        translated from if stale) of every entry that cannot be used."""
+        out: dict[str, dict[str, tuple[str, int | None, str | None]]] = {}
+        for po, status in self.status.items():
+            found = out.setdefault(po, {})
+            for unit in status.missing:
+                found[unit.context] = ("missing", status.lines.get(unit.context), None)
+            for unit, line in status.fuzzy:
+                found[unit.context] = ("fuzzy", line, None)
+            for unit, line in status.stale:
+                found[unit.context] = ("stale", line, status.previous.get(unit.context))
         return out
+
+    def gaps(self, cat: m.Catalogue, key) -> list[Gap]:
+        """The strings the pack ``key`` shows whose translation cannot be used (``cat``: the source catalogue)."""
+        if self._unusable is None:
+            self._unusable = self.unusable()
+        return gaps(pack_needs(cat, key), self._unusable)
 
 
 def localize(repo: Repo, language: str, source_language: str) -> Localized:
@@ -68,8 +64,6 @@ def localize(repo: Repo, language: str, source_language: str) -> Localized:
         result.status[po] = status
         result.text_problems[mid] = _lint_translations(po, usable, status, cat)
         modules[mid] = translate_module(module, usable) if usable else module
-        for unit in [*status.missing, *(u for u, _ in status.fuzzy), *(u for u, _ in status.stale)]:
-            result.fallback.add(_where(mid, module, unit))
     po = f"curriculum/locale/{language}/courses.po"
     units = [u for c in cat.courses.values() for u in course_units(c)]
     usable, result.status[po] = translations(root / po, language, units)
@@ -79,38 +73,9 @@ def localize(repo: Repo, language: str, source_language: str) -> Localized:
     triples = list(context_units(cat))
     usable, status = translations(root / po, language, [u for _, _, u in triples])
     result.status[po] = status
-    if not status.complete:
-        result.fallback.add(("contexts",))
     contexts = _translate_contexts(cat, triples, usable)
     result.catalogue = cat.model_copy(update={"modules": modules, "courses": courses, **contexts})
     return result
-
-
-def _where(mid: str, module: m.Module, unit) -> tuple:
-    """The fallback key of an untranslated unit: the part of the module a pack may or may not show."""
-    if unit.path[0] != "sessions":
-        return (mid,)
-    sid = module.sessions[unit.path[1]].id
-    part = unit.path[2] if len(unit.path) > 2 else None
-    if part in ("variants", "activities"):
-        return (mid, sid, part, unit.path[3])
-    if part == "facilitator_notes":
-        return (mid, sid, part)
-    return (mid, sid)
-
-
-def _shown(pack) -> set[tuple]:
-    """The fallback keys of everything ``pack`` shows (see :func:`_where`)."""
-    shown = {("contexts",)}
-    for rmod in pack.modules:
-        shown.add((rmod.module.id,))
-        for rs in rmod.sessions:
-            base = (rmod.module.id, rs.session.id)
-            shown |= {base, *(base + ("variants", i) for i, _ in rs.variants),
-                      *(base + ("activities", i) for i, _ in rs.activities)}
-            if pack.facilitator:
-                shown.add(base + ("facilitator_notes",))
-    return shown
 
 
 def _lint_translations(po: str, usable: dict[str, str], status: Status, cat: m.Catalogue) -> list[Problem]:
@@ -186,6 +151,14 @@ def _is_myst(context: str) -> bool:
     return context.endswith((".body", ".instructions", ".facilitator_notes", ".brief"))
 
 
+def localized(repo: Repo, language: str, source_language: str) -> Localized:
+    """:func:`localize`, once per repository, language and source language."""
+    cache_key = ("localized", language, source_language)
+    if cache_key not in repo.cache:
+        repo.cache[cache_key] = localize(repo, language, source_language)
+    return repo.cache[cache_key]
+
+
 def resolve_pack(repo: Repo, key):
     """Resolve ``key`` in its language; raise ProblemsFound when its translations do not allow the pack."""
     from ..errors import ProblemsFound
@@ -193,16 +166,46 @@ def resolve_pack(repo: Repo, key):
 
     check_key(repo.catalogue, key)
     course = repo.catalogue.courses[key.course]
-    cache_key = ("localized", key.language, course.source_language)
-    if cache_key not in repo.cache:
-        repo.cache[cache_key] = localize(repo, key.language, course.source_language)
-    localized: Localized = repo.cache[cache_key]
+    if key.language == course.source_language:
+        return resolve(repo.catalogue, key)
+    found = localized(repo, key.language, course.source_language)
     modules = [mid for mid in course.modules if repo.catalogue.modules[mid].applies_to(key.audience, key.sector)]
-    problems = localized.problems(course, modules)
-    if problems:
-        raise ProblemsFound(problems)
-    pack = resolve(localized.catalogue, key)
-    # A page says "parts are not yet translated" only if this pack shows an untranslated part of it: a variant
-    # for another country or audience, untranslated, leaves the page as translated as it is.
-    shown = _shown(pack)
-    return replace(pack, fallback=frozenset(k[:2] for k in localized.fallback if k in shown))
+    broken = [p for mid in modules for p in found.text_problems.get(mid, [])]
+    if broken:
+        raise ProblemsFound(broken)
+    missing = found.gaps(repo.catalogue, key)
+    if missing and key.language not in course.fallback_languages:
+        raise ProblemsFound(gap_problems(repo, key.language, {_where(g): [key] for g in missing},
+                                         {_where(g): g for g in missing}))
+    return resolve(found.catalogue, key, frozenset(g.need.shown_in for g in missing))
+
+
+def translation_problems(repo: Repo, courses) -> list[Problem]:
+    """What stops packs of ``courses`` in a language that is not a fallback: each string they need
+    untranslated (one problem per string and language, naming the packs), and broken translated text."""
+    from .keys import expand
+
+    cat = repo.catalogue
+    by_language: dict[str, tuple[dict, dict]] = {}
+    broken: dict[tuple, Problem] = {}
+    for cid in sorted(courses):
+        course = cat.courses[cid]
+        for key in expand(course):
+            if key.language == course.source_language or key.language in course.fallback_languages:
+                continue
+            found = localized(repo, key.language, course.source_language)
+            for mid in course.modules:
+                if cat.modules[mid].applies_to(key.audience, key.sector):
+                    broken.update({(p.location, p.code, p.message): p for p in found.text_problems.get(mid, [])})
+            packs, first = by_language.setdefault(key.language, ({}, {}))
+            for gap in found.gaps(cat, key):
+                packs.setdefault(_where(gap), []).append(key)
+                first.setdefault(_where(gap), gap)
+    problems = list(broken.values())
+    for language, (packs, first) in sorted(by_language.items()):
+        problems += gap_problems(repo, language, packs, first)
+    return problems
+
+
+def _where(gap: Gap) -> tuple[str, str]:
+    return (gap.need.po, gap.need.unit.context)
