@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo
 
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{0,63}$"
 """Ids become file names and URLs: lower-case letters, digits and hyphens, at most 64 characters."""
@@ -19,6 +19,17 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 
 EDITIONS = ("participant", "facilitator")
+
+SALVAGE = {"salvage": True}
+"""Validation context under which the content rules below the schema (a measurable objective verb, activities
+that fit their session, a sourced fact…) do not refuse: :mod:`build_tools.content.salvage` uses it to load the
+rest of a file that has errors, so that every later check still runs on it. The rules are reported by the
+strict validation that precedes it."""
+
+
+def rules_apply(info: ValidationInfo) -> bool:
+    """False while salvaging (:data:`SALVAGE`)."""
+    return not (info.context or {}).get("salvage")
 
 
 class Strict(BaseModel):

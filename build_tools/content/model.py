@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from .contexts import (FACT_KINDS, Audience, AudiencesFile, Country, CountryFact, Fact,  # noqa: F401
                        FactKind, GlossaryFile, Instrument, InstrumentsFile, Ratification, Region, RegionsFile, Sector, SectorsFile, Sourced, Term)
 from .fields import (EDITIONS, SLUG_RE, Clock, CountryCode, InstrumentCode, IsoDate, LangCode, OneLine,  # noqa: F401
-                     Slug, Strict, Text)
+                     Slug, Strict, Text, rules_apply)
 
 # --------------------------------------------------------------------------- variants
 
@@ -55,8 +55,8 @@ class When(Strict):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
-    def _not_empty(self) -> When:
-        if not any(getattr(self, k) is not None for k in WHEN_KEYS + ("facts", "not_", "any")):
+    def _not_empty(self, info: ValidationInfo) -> When:
+        if rules_apply(info) and not any(getattr(self, k) is not None for k in WHEN_KEYS + ("facts", "not_", "any")):
             raise PydanticCustomError("empty-when", "a `when:` needs at least one of: "
                                       + ", ".join(WHEN_KEYS + ("facts", "not", "any")))
         return self
@@ -149,8 +149,8 @@ class AssessmentItem(Strict):
     """General feedback: why the right answer is right (facilitator edition and question bank only)."""
 
     @model_validator(mode="after")
-    def _one_correct(self) -> AssessmentItem:
-        if not any(c.correct for c in self.choices):
+    def _one_correct(self, info: ValidationInfo) -> AssessmentItem:
+        if rules_apply(info) and not any(c.correct for c in self.choices):
             raise PydanticCustomError("no-correct-choice",
                                       "no choice is marked `correct: true`; the answer key needs at least one")
         return self
@@ -177,9 +177,9 @@ class Session(Strict):
     """Blocks shown only to some packs (audience, sector, country…)."""
 
     @model_validator(mode="after")
-    def _activities_fit(self) -> Session:
+    def _activities_fit(self, info: ValidationInfo) -> Session:
         total = sum(a.minutes for a in self.activities)
-        if total > self.minutes:
+        if rules_apply(info) and total > self.minutes:
             raise PydanticCustomError(
                 "activities-too-long", "activities take {total} minutes but the session has {minutes}; "
                 "raise `minutes` or shorten the activities", {"total": total, "minutes": self.minutes})
@@ -248,7 +248,7 @@ report select state summarise summarize use
 
 
 def _measurable(text: str, info: ValidationInfo) -> str:
-    if info.context and info.context.get("translated"):
+    if info.context and info.context.get("translated") or not rules_apply(info):
         return text  # the verb list is English; translations are checked by their translators
     verb = re.split(r"[\s,]", text.strip(), maxsplit=1)[0].lower()
     if verb not in MEASURABLE_VERBS:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Location, Problem, Problems, did_you_mean, display_path
 from . import model as m
 from .loader import Loaded, Locations, load_file
+from .salvage import salvage
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Repo:
     unloadable: set[tuple[str, str]] = field(default_factory=set)
     """(kind, id) of objects whose file failed to load: references to them are not reported again.
     The id is the file name's stem; ``*`` stands for every id of a kind whose context file failed."""
+    salvaged: set[str] = field(default_factory=set)
+    """Files with schema errors whose valid part was loaded (:mod:`.salvage`), so later checks see it."""
 
     def is_unloadable(self, kind: str, ident: str) -> bool:
         return (kind, ident) in self.unloadable or (kind, "*") in self.unloadable
@@ -90,8 +93,9 @@ def load_repo(root: Path) -> Repo:
                               f"create curriculum/contexts/{name} with a `{list_field}:` list")
             continue
         parsed = _parse(repo, path, container)
+        if parsed is None or parsed[1].path in repo.salvaged:
+            repo.unloadable.add((kind, "*"))  # an entry left out: references to it are not reported again
         if parsed is None:
-            repo.unloadable.add((kind, "*"))
             continue
         obj, source = parsed
         for i, item in enumerate(getattr(obj, list_field)):
@@ -155,8 +159,16 @@ def _parse(repo: Repo, path: Path, cls: type[BaseModel]) -> tuple[Any, Source] |
     try:
         return cls.model_validate(loaded.data), source
     except ValidationError as exc:
-        repo.problems.extend(schema_problems(exc, loaded, cls))
+        found = schema_problems(exc, loaded, cls)
+    repo.problems.extend(found)
+    saved = salvage(cls, loaded)  # what is valid still goes through every later check
+    if saved is None:
         return None
+    obj, kept, rules = saved
+    if rules:  # content rules that the schema errors of the same object had hidden
+        repo.problems.extend(p for p in schema_problems(rules, kept, cls) if p not in found)
+    repo.salvaged.add(shown)
+    return obj, Source(shown, kept.locations)
 
 
 def _doc_name(cls: type[BaseModel]) -> str:
@@ -190,7 +202,7 @@ def _field_names() -> set[str]:
 _FIELDS = _field_names()
 
 
-def _data_path(loc: tuple, data: Any) -> tuple:
+def data_path(loc: tuple, data: Any) -> tuple:
     """Strip pydantic's union-member and type segments from an error location, keeping real data keys."""
     out: list = []
     node = data
@@ -247,11 +259,12 @@ def _unwrap(annotation) -> list:
     return [t for a in args for t in _unwrap(a)]
 
 
-def schema_problems(exc: ValidationError, loaded: Loaded, cls: type[BaseModel]) -> list[Problem]:
-    """Turn pydantic's errors into located, plain-language problems: the most specific one per place."""
+def schema_problems(exc: ValidationError | list[dict], loaded: Loaded, cls: type[BaseModel]) -> list[Problem]:
+    """Turn pydantic's errors (or a list of them) into located, plain-language problems: the most specific
+    one per place."""
     chosen: dict[tuple, dict] = {}
-    for err in exc.errors(include_url=False):
-        path = _data_path(err["loc"], loaded.data)
+    for err in exc if isinstance(exc, list) else exc.errors(include_url=False):
+        path = data_path(err["loc"], loaded.data)
         known = chosen.get(path)
         if known is None or len(err["loc"]) > len(known["loc"]):
             chosen[path] = err
