@@ -186,3 +186,51 @@ def test_an_error_in_content_the_build_does_not_use_is_a_warning_naming_the_file
     assert re.search(rf"^{re.escape(broken)}:\d+:\d+: warning\[[a-z-]+\]: .*that foundations-blended does not use", err, re.M), err
     code, out, err = run_cli(capsys, "check", "--root", str(root))
     assert code == 1 and re.search(rf"^{re.escape(broken)}:\d+:\d+: error\[", err, re.M), err
+
+
+# --------------------------------------------------------------------------- needs = what the pages show
+
+def _marked(repo, cat):
+    """The catalogue with every translatable string replaced by a marker naming its .po entry."""
+    from build_tools.i18n.catalogues import context_units, course_units, module_units, translate_module
+    from build_tools.resolve.localize import _translate_contexts
+
+    markers = {}
+
+    def mark(po, context):
+        markers[f"QZ{len(markers):05d}QZ"] = (po, context)
+        return next(reversed(markers))
+
+    modules = {mid: translate_module(mod, {u.context: mark(f"modules/locale/fr/{mid}.po", u.context)
+                                           for u in module_units(mod)}) for mid, mod in cat.modules.items()}
+    courses = {cid: c.model_copy(update={u.path[0]: mark("curriculum/locale/fr/courses.po", u.context)
+                                         for u in course_units(c)}) for cid, c in cat.courses.items()}
+    triples = list(context_units(cat))
+    usable = {u.context: mark("curriculum/locale/fr/contexts.po", u.context) for _, _, u in triples}
+    contexts = _translate_contexts(cat, triples, usable)
+    return cat.model_copy(update={"modules": modules, "courses": courses, **contexts}), markers
+
+
+SAMPLE = [(audience, sector, country, edition)
+          for audience, sector, country in (("workers-organizations", "garment-textile", "MX"),
+                                            ("labour-inspectors", "agriculture", "MA"),
+                                            ("government-officials", "automotive", "JO"),
+                                            ("employers-organizations", "agriculture", "KE"))
+          for edition in ("participant", "facilitator")]
+
+
+@pytest.mark.parametrize("audience, sector, country, edition", SAMPLE)
+def test_a_pack_needs_exactly_the_strings_its_pages_show(repo, audience, sector, country, edition):
+    """Every string of every kind (module fields, variants, activities, feedback, course, contexts) is
+    replaced by a marker; the markers on the rendered pages are the strings the pack needs, no more, no less."""
+    from build_tools.i18n.needs import pack_needs
+    from build_tools.render import render_pack
+    from build_tools.resolve.keys import PackKey
+    from build_tools.resolve.pack import resolve
+
+    key = PackKey(COURSE, audience, sector, country, "fr", edition)
+    cat, markers = _marked(repo, repo.catalogue)
+    pages, _ = render_pack(repo, resolve(cat, key), "0" * 16)
+    shown = {markers[m] for page in pages.values() for m in re.findall(r"QZ\d{5}QZ", page)}
+    needed = {(n.po, n.unit.context) for n in pack_needs(repo.catalogue, key)}
+    assert needed - shown == set() and shown - needed == set()

@@ -4,7 +4,8 @@ A pack in a language other than its course's source language shows the translati
 shows: the title, summary, objectives and key points of its modules; the sessions' titles and bodies; the
 activities and variant blocks whose ``when:`` selects the pack; facilitator notes, materials and answer
 feedback in the facilitator edition only; its course's title, centre and summary; its audience, sector,
-country (name and verified facts) and region; the instruments its modules teach; the glossary. Nothing
+country (name and verified facts), its region where a text shows ``{{ country.region }}``; the titles of
+the instruments its modules teach; the glossary. Nothing
 else: a country the course does not offer, another course's title or a module the pack leaves out never
 holds a pack up.
 
@@ -16,6 +17,7 @@ problem names the string, its source file:line, the ``.po`` entry and the packs 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,6 +29,10 @@ from .catalogues import Unit, context_units, course_units, module_units
 
 if TYPE_CHECKING:
     from ..resolve.keys import PackKey
+
+NEVER_SHOWN = {("instrument", "summary")}
+"""Context fields that no page or manual shows (they document the catalogue for its editors)."""
+_REGION = re.compile(r"{{-?\s*country\.region\b")
 
 STATES = {"missing": "translation-missing", "fuzzy": "translation-fuzzy", "stale": "translation-stale"}
 
@@ -94,10 +100,12 @@ def pack_needs(cat: m.Catalogue, key: PackKey) -> list[Need]:
     needs += [Need(f"curriculum/locale/{lang}/courses.po", u, ("course", course.id), ("contexts",))
               for u in course_units(course)]
     wanted = {("audience", key.audience), ("sector", key.sector), ("country", key.country),
-              ("region", country.region), *(("instrument", code) for mod in modules for code in mod.instruments),
+              *(("instrument", code) for mod in modules for code in mod.instruments),
               *(("term", term) for term in cat.glossary)}
+    if any(_REGION.search(n.unit.text) for n in needs):  # only `{{ country.region }}` shows the region
+        wanted.add(("region", country.region))
     for kind, ident, unit in context_units(cat):
-        if (kind, ident) in wanted and _fact_shown(cat, kind, ident, unit):
+        if (kind, ident) in wanted and (kind, unit.path[0]) not in NEVER_SHOWN and _fact_shown(cat, kind, ident, unit):
             needs.append(Need(f"curriculum/locale/{lang}/contexts.po", unit, (kind, ident), ("contexts",)))
     return needs
 
