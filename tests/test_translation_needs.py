@@ -130,6 +130,8 @@ def test_an_english_edit_builds_the_english_pack_and_names_the_string_for_the_fr
                                    for l in stale), err
     assert {re.search(r"locale/(\w+)/", l).group(1) for l in stale} == {"fr", "es"}
     assert all(re.search(r"needed by 192 packs \(192 of foundations-blended\)", l) for l in stale), err
+    for language in ("fr", "es"):  # and sums them up per course and language
+        assert f"Translations foundations-blended needs in {language!r}: 1 out of date (for 192 packs)" in out
 
 
 def test_a_fallback_language_shows_the_edited_english_sentence_marked(tmp_path, capsys):

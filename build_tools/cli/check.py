@@ -23,6 +23,7 @@ def add_parser(sub) -> None:
 def run(args, root: Path) -> int:
     from ..content.repository import load_repo
     from ..content.validate import validate
+    from ..resolve.localize import translations_needed
 
     repo = load_repo(root)
     problems = validate(repo, translations=True)
@@ -34,6 +35,7 @@ def run(args, root: Path) -> int:
         errors = {(p.location, p.code) for p in problems.errors}
         problems.extend(p for p in found if (p.location, p.code) not in errors)  # said once, as the error
     summary = _summary(repo.catalogue, problems)
+    summary["translations_needed"] = translations_needed(repo, repo.catalogue.courses)
     if args.json:
         print(json.dumps({"ok": not problems.errors, "summary": summary, "translations": coverage,
                           "problems": [p.as_dict() for p in problems.sorted()]}, indent=2))
@@ -68,6 +70,11 @@ def _print_summary(summary: dict, coverage: list[str], lang: str | None) -> None
         print(f"Translations into {lang!r}:")
         for line in coverage:
             print(f"  {line}")
+    for course, languages in summary["translations_needed"].items():
+        for language, tally in languages.items():
+            counts = ", ".join(f"{tally[state]} {word}" for state, word in
+                               (("missing", "missing"), ("fuzzy", "fuzzy"), ("stale", "out of date")) if tally[state])
+            print(f"Translations {course} needs in {language!r}: {counts} (for {tally['packs']} packs)")
     materials = ", ".join(f"{n} {kind}" for kind, n in summary["materials"].items()) or "none"
     print(f"{summary['modules']} modules, {summary['sessions']} sessions, {summary['assessment_items']} assessment "
           f"items; materials: {materials}; {summary['courses']} courses "

@@ -183,8 +183,38 @@ def resolve_pack(repo: Repo, key):
 def translation_problems(repo: Repo, courses) -> list[Problem]:
     """What stops packs of ``courses`` in a language that is not a fallback: each string they need
     untranslated (one problem per string and language, naming the packs), and broken translated text."""
+    by_language, broken = _required_gaps(repo, courses)
+    problems = list(broken.values())
+    for language, (packs, first) in sorted(by_language.items()):
+        problems += gap_problems(repo, language, packs, first)
+    return problems
+
+
+def translations_needed(repo: Repo, courses) -> dict[str, dict[str, dict[str, int]]]:
+    """Per course and language that is not a fallback, what its packs wait for: the strings ``missing``,
+    ``fuzzy`` and ``stale``, and the ``packs`` that cannot be built (only where something is missing)."""
+    by_language, _ = _required_gaps(repo, courses)
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for language, (packs, first) in sorted(by_language.items()):
+        for where, keys in packs.items():
+            for cid in sorted({k.course for k in keys}):
+                tally = out.setdefault(cid, {}).setdefault(language, {"missing": 0, "fuzzy": 0, "stale": 0})
+                tally[first[where].state] += 1
+                tally.setdefault("blocked", set()).update(k for k in keys if k.course == cid)
+    for languages in out.values():
+        for tally in languages.values():
+            tally["packs"] = len(tally.pop("blocked"))
+    return out
+
+
+def _required_gaps(repo: Repo, courses) -> tuple[dict[str, tuple[dict, dict]], dict[tuple, Problem]]:
+    """language → (``.po`` entry → the packs that need it, ``.po`` entry → its gap), and the broken translated
+    text of the modules those packs contain; once per repository and set of courses."""
     from .keys import expand
 
+    cache_key = ("required-gaps", frozenset(courses))
+    if cache_key in repo.cache:
+        return repo.cache[cache_key]
     cat = repo.catalogue
     by_language: dict[str, tuple[dict, dict]] = {}
     broken: dict[tuple, Problem] = {}
@@ -201,10 +231,8 @@ def translation_problems(repo: Repo, courses) -> list[Problem]:
             for gap in found.gaps(cat, key):
                 packs.setdefault(_where(gap), []).append(key)
                 first.setdefault(_where(gap), gap)
-    problems = list(broken.values())
-    for language, (packs, first) in sorted(by_language.items()):
-        problems += gap_problems(repo, language, packs, first)
-    return problems
+    repo.cache[cache_key] = (by_language, broken)
+    return by_language, broken
 
 
 def _where(gap: Gap) -> tuple[str, str]:
