@@ -134,6 +134,21 @@ def test_an_english_edit_builds_the_english_pack_and_names_the_string_for_the_fr
         assert f"Translations foundations-blended needs in {language!r}: 1 out of date (for 192 packs)" in out
 
 
+def test_the_preview_of_an_edited_english_module_builds_and_the_french_one_names_the_string(tmp_path):
+    from build_tools.resolve.keys import PackKey
+    from build_tools.serve.responder import Preview
+
+    root = copy_repo(tmp_path / "repo")
+    _edit_sentence(root)
+    english, french = (PackKey.parse(f"{PACK}.{lang}.participant") for lang in ("en", "fr"))
+    preview = Preview(root, english, tmp_path / "serve", log=lambda line: None)
+    assert preview.rebuild(english) and preview.error_lines(english) == []
+    assert NEW.split(",")[0] in page_text(preview.site(english) / SESSION)
+    assert not preview.rebuild(french)
+    lines = preview.error_lines(french)
+    assert len(lines) == 1 and "error[translation-stale]" in lines[0] and "In 2016, at its 105th" in lines[0], lines
+
+
 def test_a_fallback_language_shows_the_edited_english_sentence_marked(tmp_path, capsys):
     root = copy_repo(tmp_path / "repo")
     _edit_sentence(root)
