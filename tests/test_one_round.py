@@ -28,6 +28,8 @@ PLANTED = {
     ("modules/osh.yml", "unknown-audience"): "an audience that does not exist",
     ("modules/osh.yml", "unknown-variable"): "a misspelt context variable in a session body",
     ("modules/osh.yml", "raw-html"): "raw HTML in the same body",
+    ("modules/labour-inspection.yml", "missing-field"): "a session without its title",
+    ("modules/labour-inspection.yml", "unknown-variable"): "a misspelt variable in the next session",
     ("modules/what-works.yml", "yaml-syntax"): "a line that is not YAML",
     ("curriculum/gsc-turin.yml", "schedule-overflow"): "a course made too short for its sessions",
     ("curriculum/contexts/countries/VN.yml", "unknown-region"): "a region that does not exist",
@@ -42,6 +44,12 @@ def plant(root) -> None:
     _replace(osh, "  - Explain what the 2022", "  - Understand what the 2022")
     _replace(osh, "audiences: []", "audiences: [labor-inspectors]")
     _replace(osh, "      In June 2022, at its", "      In {{ country.nme }} June 2022, <b>at</b> its")
+    inspection = root / "modules/labour-inspection.yml"
+    _replace(inspection, "    title: What labour inspectors do and the powers they need (C081, C129)\n", "")
+    text = inspection.read_text(encoding="utf-8")
+    body = text.index("    body: |\n", text.index("  - id: strategic-compliance")) + len("    body: |\n")
+    inspection.write_text(text[:body] + "      In {{ country.nmae }}, inspectors plan.\n\n" + text[body:],
+                          encoding="utf-8")
     _replace(root / "modules/what-works.yml", "\nsessions:", "\nthis is: not: yaml\nsessions:")
     _replace(root / "curriculum/gsc-turin.yml", "days: 5", "days: 1")
     vn = root / "curriculum/contexts/countries/VN.yml"
@@ -59,7 +67,8 @@ def test_one_error_of_each_kind_is_reported_in_one_run(tmp_path, capsys):
     found = set(re.findall(r"^([^\s:]+):\d+:\d+: error\[([a-z-]+)\]", err, re.M))
     missing = {k: v for k, v in PLANTED.items() if k not in found}
     assert not missing, (missing, err)
-    # a session's variable error is at its line in the file, after the salvaged session list
-    osh = (root / "modules/osh.yml").read_text(encoding="utf-8").splitlines()
-    line = next(i for i, text in enumerate(osh, 1) if "country.nme" in text)
-    assert re.search(rf"^modules/osh\.yml:{line}:\d+: error\[unknown-variable\]", err, re.M), err
+    # each problem is at its line in the file, also after a session before it was left out as invalid
+    for name, variable in (("osh", "country.nme"), ("labour-inspection", "country.nmae")):
+        lines = (root / f"modules/{name}.yml").read_text(encoding="utf-8").splitlines()
+        line = next(i for i, text in enumerate(lines, 1) if variable in text)
+        assert re.search(rf"^modules/{name}\.yml:{line}:\d+: error\[unknown-variable\]", err, re.M), err
