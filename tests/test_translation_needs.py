@@ -131,7 +131,10 @@ def test_an_english_edit_builds_the_english_pack_and_names_the_string_for_the_fr
     assert {re.search(r"locale/(\w+)/", l).group(1) for l in stale} == {"fr", "es"}
     assert all(re.search(r"needed by 192 packs \(192 of foundations-blended\)", l) for l in stale), err
     for language in ("fr", "es"):  # and sums them up per course and language
-        assert f"Translations foundations-blended needs in {language!r}: 1 out of date (for 192 packs)" in out
+        assert f"Translations foundations-blended needs in {language!r}: 1 out of date (for 192 packs: not built)" \
+            in out
+    assert re.search(r"Translations foundations-blended needs in 'ar': \d+ missing(, \d+ out of date)? \(for 192 "
+                     r"packs: show the source text, marked\)", out), out
 
 
 def test_the_preview_of_an_edited_english_module_builds_and_the_french_one_names_the_string(tmp_path):

@@ -74,7 +74,8 @@ def _print_summary(summary: dict, coverage: list[str], lang: str | None) -> None
         for language, tally in languages.items():
             counts = ", ".join(f"{tally[state]} {word}" for state, word in
                                (("missing", "missing"), ("fuzzy", "fuzzy"), ("stale", "out of date")) if tally[state])
-            print(f"Translations {course} needs in {language!r}: {counts} (for {tally['packs']} packs)")
+            print(f"Translations {course} needs in {language!r}: {counts} (for {tally['packs']} packs: "
+                  f"{tally['policy']})")
     materials = ", ".join(f"{n} {kind}" for kind, n in summary["materials"].items()) or "none"
     print(f"{summary['modules']} modules, {summary['sessions']} sessions, {summary['assessment_items']} assessment "
           f"items; materials: {materials}; {summary['courses']} courses "

@@ -190,29 +190,35 @@ def translation_problems(repo: Repo, courses) -> list[Problem]:
     return problems
 
 
-def translations_needed(repo: Repo, courses) -> dict[str, dict[str, dict[str, int]]]:
-    """Per course and language that is not a fallback, what its packs wait for: the strings ``missing``,
-    ``fuzzy`` and ``stale``, and the ``packs`` that cannot be built (only where something is missing)."""
-    by_language, _ = _required_gaps(repo, courses)
-    out: dict[str, dict[str, dict[str, int]]] = {}
-    for language, (packs, first) in sorted(by_language.items()):
-        for where, keys in packs.items():
-            for cid in sorted({k.course for k in keys}):
-                tally = out.setdefault(cid, {}).setdefault(language, {"missing": 0, "fuzzy": 0, "stale": 0})
-                tally[first[where].state] += 1
-                tally.setdefault("blocked", set()).update(k for k in keys if k.course == cid)
+def translations_needed(repo: Repo, courses) -> dict[str, dict[str, dict]]:
+    """Per course and language, what its packs lack: the strings ``missing``, ``fuzzy`` and ``stale``, the
+    ``packs`` that need one of them, and what those packs do (``policy``): ``not built``, or ``show the source
+    text, marked`` in a fallback language."""
+    out: dict[str, dict[str, dict]] = {}
+    for fallback in (False, True):
+        by_language, _ = _required_gaps(repo, courses, fallback)
+        for language, (packs, first) in sorted(by_language.items()):
+            for where, keys in packs.items():
+                for cid in sorted({k.course for k in keys}):
+                    tally = out.setdefault(cid, {}).setdefault(language, {
+                        "missing": 0, "fuzzy": 0, "stale": 0, "packs": set(),
+                        "policy": "show the source text, marked" if fallback else "not built"})
+                    tally[first[where].state] += 1
+                    tally["packs"].update(k for k in keys if k.course == cid)
     for languages in out.values():
         for tally in languages.values():
-            tally["packs"] = len(tally.pop("blocked"))
+            tally["packs"] = len(tally["packs"])
     return out
 
 
-def _required_gaps(repo: Repo, courses) -> tuple[dict[str, tuple[dict, dict]], dict[tuple, Problem]]:
+def _required_gaps(repo: Repo, courses, fallback: bool = False) -> tuple[dict[str, tuple[dict, dict]],
+                                                                          dict[tuple, Problem]]:
     """language → (``.po`` entry → the packs that need it, ``.po`` entry → its gap), and the broken translated
-    text of the modules those packs contain; once per repository and set of courses."""
+    text of the modules those packs contain, for the languages that are not a fallback (or, with ``fallback``,
+    for those that are); once per repository, set of courses and kind of language."""
     from .keys import expand
 
-    cache_key = ("required-gaps", frozenset(courses))
+    cache_key = ("required-gaps", frozenset(courses), fallback)
     if cache_key in repo.cache:
         return repo.cache[cache_key]
     cat = repo.catalogue
@@ -221,7 +227,7 @@ def _required_gaps(repo: Repo, courses) -> tuple[dict[str, tuple[dict, dict]], d
     for cid in sorted(courses):
         course = cat.courses[cid]
         for key in expand(course):
-            if key.language == course.source_language or key.language in course.fallback_languages:
+            if key.language == course.source_language or (key.language in course.fallback_languages) != fallback:
                 continue
             found = localized(repo, key.language, course.source_language)
             for mid in course.modules:
