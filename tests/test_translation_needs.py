@@ -76,6 +76,25 @@ def test_content_no_translated_pack_shows_needs_no_translation(tmp_path, capsys,
     assert "translation" not in err
 
 
+def test_a_country_the_french_course_offers_untranslated_stops_its_own_packs_only(tmp_path, capsys):
+    root = copy_repo(tmp_path / "repo")
+    add_country(root)
+    course = root / "curriculum" / f"{COURSE}.yml"
+    course.write_text(re.sub(r"countries: \[", "countries: [GH, ", course.read_text(), count=1))
+    code, out, err = run_cli(capsys, "check", "--root", str(root))
+    assert code == 1
+    assert re.search(r"^curriculum/locale/fr/contexts\.po:1:1: error\[translation-missing\]: no French translation "
+                     r"of 'Ghana' \(curriculum/contexts/countries/GH\.yml:2, country\[GH\]\.name\); needed by 24 packs",
+                     err, re.M), err
+    build = ("build", "--format", "html", "--root", str(root), "-o", str(tmp_path / "out"))
+    code, out, err = run_cli(capsys, *build[:1], f"{COURSE}.workers-organizations.garment-textile.gh.fr.participant",
+                             *build[1:])
+    assert code == 1 and "no French translation of 'Ghana'" in err and "error[translation-missing]" in err
+    assert "no French translation of \"Ghana's free zones" in err  # its verified fact too
+    code, out, err = run_cli(capsys, *build[:1], f"{PACK}.fr.participant", *build[1:])
+    assert code == 0, err
+
+
 def _site_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 

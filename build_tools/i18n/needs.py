@@ -146,7 +146,9 @@ def gap_problems(repo: Repo, language: str, packs: dict[tuple[str, str], list[Pa
                    "stale": f"the {name} translation of {text} is out of date: the source text changed since "
                             f"it was translated"}[gap.state]
         courses = sorted({k.course for k in keys})
-        hint = {"missing": f"translate the entry in {need.po}",
+        hint = {"missing": f"translate the entry in {need.po}" if gap.line else
+                f"run `coursepack i18n extract` and `coursepack i18n update` to add the entry to {need.po}, then "
+                f"translate it",
                 "fuzzy": "check the translation against the source text, then remove the `fuzzy` flag",
                 "stale": "run `coursepack i18n update` (the entry is then marked fuzzy), review the translation "
                          "and remove the flag"}[gap.state]
