@@ -12,14 +12,14 @@ import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from ..errors import Location, Problems, did_you_mean, display_path
+from ..errors import Location, Problems, did_you_mean
 from . import model as m
 from .lint import ASSETS, lint_module, text_fields
 from .materials import check_materials
 from .repository import Repo, Source
+from .scope import outside_the_build
 from .timetable import place, to_minutes
 
 
@@ -59,30 +59,7 @@ def validate(repo: Repo, courses: Iterable[str] | None = None, *, translations: 
         from ..resolve.localize import translation_problems
 
         problems.extend(translation_problems(repo, wanted & set(cat.courses)))
-    return problems if courses is None else _outside_the_build(repo, problems, wanted, used)
-
-
-def _outside_the_build(repo: Repo, problems: Problems, courses: set[str], modules: set[str]) -> Problems:
-    """``problems`` with those in content files the build does not read (another course, a module none of
-    ``courses`` lists, a country none of them offers) turned into warnings that say so."""
-    cat = repo.catalogue
-    countries = {c for cid in courses & set(cat.courses) for c in cat.courses[cid].offered_for.countries}
-    kept = {"modules": (modules, "a module"), "curriculum": (courses, "a course"),
-            "curriculum/contexts/countries": (countries, "a country")}
-    unused = {}
-    for path in repo.files:
-        shown = display_path(path, repo.root)
-        folder = shown.rsplit("/", 1)[0] if "/" in shown else ""
-        if folder in kept and path.stem not in kept[folder][0]:
-            unused[shown] = kept[folder][1]
-    out = Problems()
-    for p in problems.items:
-        what = unused.get(p.location.path)
-        if what is not None and p.severity == "error":
-            p = replace(p, severity="warning", message=f"{p.message} ({what} that {', '.join(sorted(courses))} "
-                        f"does not use: not built now; `coursepack check` reports it as an error)")
-        out.items.append(p)
-    return out
+    return problems if courses is None else outside_the_build(repo, problems, wanted, used)
 
 
 # --------------------------------------------------------------------------- files outside the repository
