@@ -2,8 +2,10 @@
 
 A pack in a language other than its course's source language shows the translation of each string it
 shows: the title, summary, objectives and key points of its modules; the sessions' titles and bodies; the
-activities and variant blocks whose ``when:`` selects the pack; facilitator notes, materials and answer
-feedback in the facilitator edition only; its course's title, centre and summary; its audience, sector,
+activities and variant blocks whose ``when:`` selects the pack; the materials the pack shows (as
+:mod:`build_tools.resolve.materials` decides: those its activities use, their matching variants, role names,
+and role briefs in the facilitator edition only); facilitator notes and answer feedback in the facilitator
+edition only; its course's title, centre and summary; its audience, sector,
 country (name and verified facts), its region where a text shows ``{{ country.region }}``; the titles of
 the instruments its modules teach; the glossary. Nothing
 else: a country the course does not offer, another course's title or a module the pack leaves out never
@@ -63,9 +65,13 @@ class Gap:
     """The source text a stale entry was translated from."""
 
 
-def shown(module: m.Module, path: tuple, dims: dict[str, str]) -> bool:
-    """Whether the pack with these dimensions shows the module's text at ``path`` (a unit's data path)."""
+def shown(module: m.Module, path: tuple, dims: dict[str, str], materials: dict | None = None) -> bool:
+    """Whether the pack with these dimensions shows the module's text at ``path`` (a unit's data path);
+    ``materials`` are the module's materials the pack shows, by their index in the module
+    (:func:`build_tools.resolve.materials.resolve_materials`)."""
     facilitator = dims["edition"] == "facilitator"
+    if path[0] == "materials":
+        return _material_shown((materials or {}).get(path[1]), path[2:], facilitator)
     if path[0] != "sessions" or len(path) < 3:
         return True
     session = module.sessions[path[1]]
@@ -83,6 +89,18 @@ def shown(module: m.Module, path: tuple, dims: dict[str, str]) -> bool:
     return True
 
 
+def _material_shown(material, rest: tuple, facilitator: bool) -> bool:
+    """A material the pack shows: its title and body, its matching variants, its role names; the briefs
+    of its roles in the facilitator edition only."""
+    if material is None:
+        return False
+    if rest[:1] == ("variants",):
+        return rest[1] in {vi for vi, _ in material.variants}
+    if rest[:1] == ("roles",) and rest[-1] == "brief":
+        return facilitator
+    return True
+
+
 def pack_needs(cat: m.Catalogue, key: PackKey) -> list[Need]:
     """Every string the pack ``key`` shows, with the ``.po`` (in the pack's language) that translates it."""
     lang = key.language
@@ -90,11 +108,14 @@ def pack_needs(cat: m.Catalogue, key: PackKey) -> list[Need]:
     dims = {"audience": key.audience, "sector": key.sector, "country": key.country, "region": country.region,
             "language": lang, "edition": key.edition}
     modules = [cat.modules[mid] for mid in course.modules if cat.modules[mid].applies_to(key.audience, key.sector)]
+    from ..resolve.materials import resolve_materials
+
     needs = []
-    for module in modules:
+    for number, module in enumerate(modules, 1):
         po = f"modules/locale/{lang}/{module.id}.po"
+        materials = {x.index: x for x in resolve_materials(module, number, dims, course)}
         for unit in module_units(module):
-            if shown(module, unit.path, dims):
+            if shown(module, unit.path, dims, materials):
                 where = (module.id, module.sessions[unit.path[1]].id) if unit.path[0] == "sessions" else (module.id,)
                 needs.append(Need(po, unit, ("module", module.id), where))
     needs += [Need(f"curriculum/locale/{lang}/courses.po", u, ("course", course.id), ("contexts",))
