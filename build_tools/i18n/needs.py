@@ -106,7 +106,7 @@ def pack_needs(cat: m.Catalogue, key: PackKey) -> list[Need]:
     lang = key.language
     course, country = cat.courses[key.course], cat.countries[key.country]
     dims = {"audience": key.audience, "sector": key.sector, "country": key.country, "region": country.region,
-            "language": lang, "edition": key.edition}
+            "language": lang, "edition": key.edition, "facts": country.verified_facts()}
     modules = [cat.modules[mid] for mid in course.modules if cat.modules[mid].applies_to(key.audience, key.sector)]
     from ..resolve.materials import resolve_materials
 
