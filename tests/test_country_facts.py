@@ -195,13 +195,20 @@ def test_two_country_packs_differ_in_every_turin_module_by_their_own_facts(built
 def test_a_page_is_marked_untranslated_only_for_the_untranslated_parts_it_shows(repo):
     """Arabic packs (a fallback language): an untranslated country passage marks a session page "not yet
     translated" in the packs that show it, never in those of a country without the fact."""
+    from build_tools.i18n.catalogues import module_units
     from build_tools.resolve.localize import localize, resolve_pack
 
     course = repo.catalogue.courses["foundations-blended"]
-    localized = localize(repo, "ar", course.source_language)
-    partial = {k for k in localized.fallback if len(k) == 4 and k[2] == "variants"}
-    whole = {k for k in localized.fallback if len(k) != 4}
-    only_variants = {k[:2] for k in partial} - {k[:2] for k in whole}
+    unusable = localize(repo, "ar", course.source_language).unusable()
+    untranslated: dict[tuple, set] = {}  # session → its untranslated parts: ("variants", i) or None (the rest)
+    for mid in course.modules:
+        module = repo.catalogue.modules[mid]
+        for u in module_units(module):
+            if u.path[0] == "sessions" and u.context in unusable.get(f"modules/locale/ar/{mid}.po", {}):
+                part = ("variants", u.path[3]) if u.path[2] == "variants" else None
+                untranslated.setdefault((mid, module.sessions[u.path[1]].id), set()).add(part)
+    partial = {k + part for k, parts in untranslated.items() for part in parts if part}
+    only_variants = {k for k, parts in untranslated.items() if None not in parts}
     assert only_variants, "no session whose only untranslated parts are variants: the test checks nothing"
     seen = set()
     for code in course.offered_for.countries:
