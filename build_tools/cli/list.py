@@ -36,12 +36,22 @@ def run(args, root: Path) -> int:
 def _print_json(courses, modules) -> None:
     from ..resolve.keys import expand
 
+    modules = list(modules)
     print(json.dumps({
         "courses": [{"id": c.id, "kind": c.kind, "title": c.title, "languages": c.languages,
-                     "modules": c.modules, "packs": [k.id for k in expand(c)]} for c in courses],
+                     "modules": c.modules, "core": c.core_modules,
+                     "electives": [{"id": es.id, "title": set_title(es, modules), "modules": es.modules,
+                                    "default": i == 0} for i, es in enumerate(c.electives)],
+                     "packs": [k.id for k in expand(c)]} for c in courses],
         "modules": [{"id": mod.id, "title": mod.title, "version": mod.version, "status": mod.status,
                      "sessions": len(mod.sessions), "minutes": mod.minutes} for mod in modules],
     }, indent=2, ensure_ascii=False))
+
+
+def set_title(es, modules) -> str:
+    """An elective set's title: its own, or its modules' titles."""
+    titles = {mod.id: mod.title for mod in modules}
+    return es.title or "; ".join(titles.get(mid, mid) for mid in es.modules)
 
 
 def _print_text(courses, modules, course_id: str | None) -> None:
@@ -51,8 +61,15 @@ def _print_text(courses, modules, course_id: str | None) -> None:
     for c in courses:
         print(f"  {c.id:<28} {c.kind:<9} {len(c.modules):>2} modules  {len(expand(c)):>5} packs  {c.title}")
     if course_id:
-        print(f"\nPacks of {course_id} (course.audience.sector.country.language.edition):")
-        for key in expand(courses[0]):
+        course = courses[0]
+        if course.electives:
+            print(f"\nCore modules: {', '.join(course.core_modules)}")
+            print("Elective sets (--electives SET; a pack id of another set than the default ends in .SET):")
+            for i, es in enumerate(course.electives):
+                default = "  (default)" if i == 0 else ""
+                print(f"  {es.id:<28} {', '.join(es.modules)}{default}")
+        print(f"\nPacks of {course_id} (course.audience.sector.country.language.edition), default elective set:")
+        for key in expand(course):
             print(f"  {key.id}")
         return
     print("\nModules:")

@@ -95,6 +95,36 @@ ActivityType = Literal[
 ]
 
 
+class RubricCriterion(Strict):
+    """One row of a rubric: what is judged, and what each level looks like."""
+
+    criterion: OneLine
+    """What is judged, e.g. "Actions within the institution's mandate"."""
+    levels: list[OneLine] = Field(min_length=2)
+    """What the output shows at each level, one line each, in the order of the rubric's ``levels``."""
+
+
+class Rubric(Strict):
+    """How an assessed output (a plan, a presentation, a negotiated agreement) is judged: criteria × levels.
+    The facilitator edition shows the whole table; the participant edition the criteria only."""
+
+    levels: list[OneLine] = Field(min_length=2)
+    """The levels' names, lowest first, e.g. ``[Not yet, Good, Strong]``."""
+    criteria: list[RubricCriterion] = Field(min_length=1)
+    """What is judged, one row each."""
+
+    @model_validator(mode="after")
+    def _full_rows(self) -> Rubric:
+        for row in self.criteria:
+            if len(row.levels) != len(self.levels):
+                raise PydanticCustomError(
+                    "rubric-row", "criterion '{criterion}' describes {n} level(s) but the rubric has {levels}; "
+                    "write one line for each of: {names}",
+                    {"criterion": row.criterion, "n": len(row.levels), "levels": len(self.levels),
+                     "names": ", ".join(self.levels)})
+        return self
+
+
 class Activity(Strict):
     """Something participants do during a session."""
 
@@ -110,6 +140,8 @@ class Activity(Strict):
     """What the facilitator prepares: handouts, flipcharts, cards."""
     when: When | None = None
     """Only in the packs this selects; always shown when absent."""
+    rubric: Rubric | None = None
+    """For an activity whose output is assessed: the criteria and levels it is judged by."""
 
 
 class Choice(Strict):
@@ -288,6 +320,19 @@ FORMATS = BUILD_FORMATS + EXPORT_FORMATS
 Output = Literal[FORMATS]
 
 
+class ElectiveSet(Strict):
+    """A choice of elective modules a pack of the course is built with: one set per pack."""
+
+    id: Slug
+    """Unique within the course. The first set is the default: its packs' ids have no elective part; another
+    set's packs end in ``.<id>`` (``gsc-turin.labour-inspectors.garment-textile.bd.en.participant.osh``)."""
+    title: OneLine | None = None
+    """As shown by ``coursepack list`` and on the pack's home page; default: the titles of its modules."""
+    modules: list[Slug] = Field(min_length=1)
+    """Elective modules of this set; each must be listed in the course's ``modules``, where its teaching
+    position is given."""
+
+
 class Course(Strict):
     """A course: an ordered selection of modules, offered for some audiences, sectors and countries."""
 
@@ -306,7 +351,11 @@ class Course(Strict):
     offered_for: OfferedFor
     """Dimensions the course expands to."""
     modules: list[Slug] = Field(min_length=1)
-    """Modules in teaching order."""
+    """Every module of the course, core and elective, in teaching order. A module that no elective set names
+    is core: every pack has it."""
+    electives: list[ElectiveSet] = []
+    """Elective sets; a pack has the core modules and the modules of one set (the first unless its id names
+    another). Empty: every module is core."""
     schedule: Schedule
     """Days and times."""
     outputs: list[Output] = ["html", "pdf"]
@@ -325,6 +374,35 @@ class Course(Strict):
     def source_language(self) -> str:
         """The language the YAML is written in: the first of ``languages``."""
         return self.languages[0]
+
+    @property
+    def elective_modules(self) -> set[str]:
+        """The modules some elective set names: the ones not every pack has."""
+        return {mid for es in self.electives for mid in es.modules}
+
+    @property
+    def core_modules(self) -> list[str]:
+        """The modules every pack has, in teaching order."""
+        return [mid for mid in self.modules if mid not in self.elective_modules]
+
+    def elective_set(self, set_id: str = "") -> ElectiveSet | None:
+        """The elective set ``set_id`` names (the default, first set for ``""``), or None if there is none."""
+        if not self.electives:
+            return None
+        if not set_id:
+            return self.electives[0]
+        return next((es for es in self.electives if es.id == set_id), None)
+
+    def pack_modules(self, set_id: str = "") -> list[str]:
+        """The modules of a pack with elective set ``set_id`` (``""``: the default), in teaching order."""
+        chosen = self.elective_set(set_id)
+        picked = set(chosen.modules) if chosen else set()
+        electives = self.elective_modules
+        return [mid for mid in self.modules if mid not in electives or mid in picked]
+
+    def elective_set_ids(self) -> list[str]:
+        """The elective part of this course's pack ids: ``""`` for the default set, then the other sets' ids."""
+        return [""] + [es.id for es in self.electives[1:]]
 
 
 class Catalogue(BaseModel):

@@ -281,8 +281,11 @@ def _check_course(course: m.Course, src: Source, repo: Repo) -> None:
                 problems.add(src.at("modules", i), "prerequisite-order",
                              f"module {mid!r} comes before its prerequisite {pre!r}",
                              f"move {pre!r} above {mid!r} in `modules:`")
+    _check_electives(course, src, problems, position)
     if _check_schedule_shape(course.schedule, src, problems):
-        _check_schedule(course, src, cat, problems, list(position))
+        for set_id in course.elective_set_ids():
+            listed = [mid for mid in course.pack_modules(set_id) if mid in position]
+            _check_schedule(course, src, cat, problems, listed, set_id)
     _check_languages(course, src, repo, list(position))
     if "facilitator" in course.editions and "participant" not in course.editions:
         problems.add(src.at("editions"), "facilitator-needs-participant",
@@ -290,7 +293,27 @@ def _check_course(course: m.Course, src: Source, repo: Repo) -> None:
                      "guide quotes the pages of the participant manual", "add participant to `editions`")
 
 
-def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: Problems, modules: list[str]) -> None:
+def _check_electives(course: m.Course, src: Source, problems: Problems, position: dict[str, int]) -> None:
+    """Elective sets: unique ids, each naming modules of the course's ``modules`` (where their place is)."""
+    _unique(problems, src, course.electives, ("electives",), "elective-set")
+    for si, es in enumerate(course.electives):
+        seen: set[str] = set()
+        for mi, mid in enumerate(es.modules):
+            if mid in seen:
+                problems.add(src.at("electives", si, "modules", mi), "duplicate-module",
+                             f"module {mid!r} is listed twice in elective set {es.id!r}", "remove one")
+            elif mid not in course.modules:
+                problems.add(src.at("electives", si, "modules", mi), "elective-not-in-course",
+                             f"elective set {es.id!r} names module {mid!r}, which `modules:` does not list",
+                             f"add {mid!r} to `modules:` where it is to be taught")
+            seen.add(mid)
+    if course.electives and not course.core_modules:
+        problems.add(src.at("electives"), "no-core-modules", "every module of the course is an elective",
+                     "leave the modules every pack needs out of the elective sets")
+
+
+def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: Problems, modules: list[str],
+                    set_id: str = "") -> None:
     worst = None
     seen_too_long: set = set()
     for audience, sector in itertools.product(course.offered_for.audiences, course.offered_for.sectors):
@@ -309,13 +332,15 @@ def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: P
     if worst:
         overflow, audience, sector = worst
         day_end = course.schedule.day_end
+        chosen = course.elective_set(set_id)
+        electives = f", elective set {chosen.id!r}" if chosen else ""
         problems.add(
             src.at("schedule"), "schedule-overflow",
             f"the sessions do not fit the schedule: {overflow.minutes} minutes of sessions are left over after "
-            f"day {overflow.day} ends at {day_end} (pack for audience {audience!r}, sector {sector!r}; "
+            f"day {overflow.day} ends at {day_end} (pack for audience {audience!r}, sector {sector!r}{electives}; "
             f"first session left over: {overflow.sessions[0][0]}/{overflow.sessions[0][1]})",
             f"add {-(-overflow.minutes // _day_minutes(course.schedule))} day(s) to `days`, lengthen the days, "
-            f"or remove a module")
+            "or remove a module" + (" (or move it to an elective set)" if course.electives else ""))
 
 
 def _check_languages(course: m.Course, src: Source, repo: Repo, modules: list[str]) -> None:

@@ -164,7 +164,8 @@ def resolve_pack(repo: Repo, key):
     if cache_key not in repo.cache:
         repo.cache[cache_key] = localize(repo, key.language, course.source_language)
     localized: Localized = repo.cache[cache_key]
-    modules = [mid for mid in course.modules if repo.catalogue.modules[mid].applies_to(key.audience, key.sector)]
+    modules = [mid for mid in course.pack_modules(key.electives)
+               if repo.catalogue.modules[mid].applies_to(key.audience, key.sector)]
     problems = localized.problems(course, modules)
     if problems:
         raise ProblemsFound(problems)

@@ -103,6 +103,11 @@ def check_key(cat: m.Catalogue, key: PackKey) -> None:
         if value not in values:
             raise SelectionError(f"course {course.id!r} is not offered for {dim} {value!r}; choose one of: "
                             + ", ".join(values))
+    if key.electives not in course.elective_set_ids():
+        sets = ", ".join(es.id for es in course.electives[1:])
+        default = f" (the default set {course.electives[0].id!r} has no elective part)" if course.electives else ""
+        raise SelectionError(f"course {course.id!r} has no elective set {key.electives!r} in a pack id{default}; "
+                             + (f"other sets: {sets}" if sets else "its packs have six parts"))
 
 
 def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -> Pack:
@@ -113,7 +118,8 @@ def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -
     country = cat.countries[key.country]
     dims = {"audience": key.audience, "sector": key.sector, "country": key.country, "region": country.region,
             "language": key.language, "edition": key.edition}
-    modules = [cat.modules[mid] for mid in course.modules if cat.modules[mid].applies_to(key.audience, key.sector)]
+    modules = [cat.modules[mid] for mid in course.pack_modules(key.electives)
+               if cat.modules[mid].applies_to(key.audience, key.sector)]
     table = place([((mod.id, s.id), s.title, s.minutes) for mod in modules for s in mod.sessions], course.schedule)
     resolved = []
     for mod in modules:
