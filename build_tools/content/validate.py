@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import Location, Problems, did_you_mean
 from . import model as m
-from .lint import ASSETS, lint_module
+from .lint import ASSETS, answer_key_problems, lint_module, module_reference_problems
 from .repository import Repo, Source
 from .timetable import place, to_minutes
 
@@ -41,9 +41,17 @@ def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
     for cid, course in cat.courses.items():
         if cid in wanted:
             _check_course(course, repo.source("course", cid), repo)
+            problems.extend(module_reference_problems(course, cat, lambda mid: repo.source("module", mid)))
     for code, country in cat.countries.items():
         _check_country(country, repo.source("country", code), repo)
     _check_outside_links(repo, used & set(cat.modules))
+    if courses is None:  # the whole content: keys and the modules no course teaches
+        problems.extend(answer_key_problems(cat, lambda mid: repo.source("module", mid)))
+    if courses is None and not problems.errors:  # a course that did not load would make every module "unused"
+        for mid in sorted(set(cat.modules) - {mid for c in cat.courses.values() for mid in c.modules}):
+            problems.add(repo.source("module", mid).at("id"), "module-in-no-course",
+                         f"module {mid!r} is in no course: no pack teaches it",
+                         "add it to a course's `modules:` (as core or in an elective set)", severity="warning")
     return problems
 
 

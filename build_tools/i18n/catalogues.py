@@ -63,6 +63,8 @@ def module_units(module: m.Module) -> Iterator[Unit]:
             yield Unit(f"{ab}.instructions", ap + ("instructions",), a.instructions)
             for mi, material in enumerate(a.materials):
                 yield Unit(f"{ab}.materials[{mi}]", ap + ("materials", mi), material)
+            if a.rubric:
+                yield from _rubric_units(f"{ab}.rubric", ap + ("rubric",), a.rubric)
         for qi, q in enumerate(s.assessment):
             qb, qp = f"{base}.assessment[{q.id}]", path + ("assessment", qi)
             yield Unit(f"{qb}.question", qp + ("question",), q.question)
@@ -77,6 +79,15 @@ def module_units(module: m.Module) -> Iterator[Unit]:
             if v.title:
                 yield Unit(f"{vb}.title", vp + ("title",), v.title)
             yield Unit(f"{vb}.body", vp + ("body",), v.body)
+
+
+def _rubric_units(base: str, path: tuple, rubric: m.Rubric) -> Iterator[Unit]:
+    for li, level in enumerate(rubric.levels):
+        yield Unit(f"{base}.levels[{li}]", path + ("levels", li), level)
+    for ci, row in enumerate(rubric.criteria):
+        yield Unit(f"{base}.criteria[{ci}].criterion", path + ("criteria", ci, "criterion"), row.criterion)
+        for li, text in enumerate(row.levels):
+            yield Unit(f"{base}.criteria[{ci}].levels[{li}]", path + ("criteria", ci, "levels", li), text)
 
 
 def course_units(course: m.Course) -> Iterator[Unit]:

@@ -1,8 +1,9 @@
 """Resolve: (course × audience × sector × country × language × edition) → a pack.
 
 A pure function of the catalogue and a pack key. It picks the modules that apply to the audience and
-sector in course order, the variant blocks and activities whose ``when:`` matches, the country's facts,
-and places the sessions in the timetable. Everything a page shows comes from the :class:`Pack`; nothing
+sector in course order (the core and the pack's elective set), the variant blocks and activities whose
+``when:`` matches, the country's facts, and places the sessions in the timetable. Answer options are put in
+the pack's own order (:mod:`build_tools.resolve.shuffle`). Everything a page shows comes from the :class:`Pack`; nothing
 that does not apply to the pack is in it, so nothing else can leak into its output (see
 ``docs/design.md``, "Why variants are resolved before Sphinx").
 """
@@ -15,6 +16,7 @@ from ..content import model as m
 from ..content.timetable import Slot, Timetable, place
 from ..errors import SelectionError
 from .keys import PackKey, dimension_choices
+from .shuffle import pack_seed, shuffle_module
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,10 @@ def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -
                if cat.modules[mid].applies_to(key.audience, key.sector)]
     table = place([((mod.id, s.id), s.title, s.minutes) for mod in modules for s in mod.sessions], course.schedule)
     resolved = []
+    seed = pack_seed(key)
     for mod in modules:
         sessions = []
-        for s in mod.sessions:
+        for s in shuffle_module(seed, mod.id, mod.sessions):
             slots = tuple(sl for sl in table.slots if sl.kind == "session" and sl.key == (mod.id, s.id))
             sessions.append(ResolvedSession(
                 mod.id, s,
