@@ -320,3 +320,33 @@ def answer_key_problems(cat: m.Catalogue, source) -> list[Problem]:
                 f"({', '.join(longest)})", "shorten the keys or lengthen the distractors with the same care: "
                 "participants learn to pick the longest option", "warning"))
     return problems
+
+
+# --------------------------------------------------------------------------- rubrics
+
+OUTPUT_PRESENTED = re.compile(
+    r"\bpresents?\s+(?:your|its|their|the\s+(?:plan|route|results?|answers?|map|profile))\b"
+    r"|\bpresent\s+(?:in|on)\s+(?:\w+\s+)?(?:minutes?|flipchart)\b|\bready\s+to\s+present\b"
+    r"|\b(?:plan|output|work|result|answer)s?\s+(?:is|are|will\s+be)\s+assessed\b|\bpeer[- ]review|\bfor\s+feedback\b",
+    re.IGNORECASE)
+"""Instructions that make an activity's output something judged: presented to the group, assessed, reviewed."""
+
+
+def rubric_problems(module: m.Module, src) -> list[Problem]:
+    """An activity whose output is presented or assessed needs a rubric: on the activity itself, or on an
+    earlier activity of the same session that produced the output (a draft, then its peer review)."""
+    problems = []
+    for si, session in enumerate(module.sessions):
+        ruled = False
+        for ai, activity in enumerate(session.activities):
+            ruled = ruled or activity.rubric is not None
+            found = OUTPUT_PRESENTED.search(activity.instructions)
+            if found and not ruled:
+                problems.append(Problem(
+                    src.text_line(("sessions", si, "activities", ai, "instructions"),
+                                  activity.instructions[:found.start()].count("\n")),
+                    "output-without-rubric", f"the output of activity {activity.title!r} is presented or "
+                    f"assessed ({' '.join(found.group(0).split())!r}) but has no rubric", "add `rubric:` with `levels:` and "
+                    "`criteria:` to the activity, so that facilitators judge it alike and participants know "
+                    "what counts", "warning"))
+    return problems

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import Location, Problems, did_you_mean
 from . import model as m
-from .lint import ASSETS, answer_key_problems, lint_module, module_reference_problems
+from .lint import ASSETS, answer_key_problems, lint_module, module_reference_problems, rubric_problems
 from .repository import Repo, Source
 from .timetable import place, to_minutes
 
@@ -37,6 +37,7 @@ def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
         src = repo.source("module", mid)
         _check_module(module, src, repo)
         problems.extend(lint_module(module, src, cat))
+        problems.extend(rubric_problems(module, src))
     _check_prerequisite_cycles(repo, problems)
     for cid, course in cat.courses.items():
         if cid in wanted:
