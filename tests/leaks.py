@@ -37,7 +37,7 @@ def _facilitator_only(when, facilitator, participant) -> bool:
 
 def facilitator_only_texts(repo, key) -> list[str]:
     """Distinctive sentences of the pack that only its facilitator edition may contain: facilitator notes,
-    answer feedback, activity materials, and the variant blocks and activities that match the facilitator
+    answer feedback, activity materials, rubric level descriptors, and the variant blocks and activities that match the facilitator
     edition but not the participant one. Text around a ``{{ variable }}`` or a ``{directive}`` is kept.
 
     A sentence whose first 40 significant characters also occur in what the participant edition shows of the
@@ -57,6 +57,9 @@ def facilitator_only_texts(repo, key) -> list[str]:
                 texts += [m for m in a.materials if len(m.split()) >= 4 and not leaked([m], _public_text(rmod.module))]
                 if a.when is not None and _facilitator_only(a.when, facilitator, participant):
                     texts += sentences(a.instructions)
+                if a.rubric:  # the level descriptors: participants see the criteria only
+                    texts += [d for row in a.rubric.criteria for d in row.levels
+                              if len(d.split()) >= 4 and not leaked([d], _public_text(rmod.module))]
             for item in s.assessment:
                 texts += sentences(item.feedback or "")
                 for c in item.choices:

@@ -39,6 +39,7 @@ FACILITATOR_ONLY_FIELDS = {
     ("Choice", "correct"),  # the answer key: a mark, no text of its own (FACILITATOR_LABELS)
     ("Activity", "materials"),
     ("When", "edition"),  # variant blocks and activities selected for the facilitator edition
+    ("RubricCriterion", "levels"),  # what each level looks like; participants see the criteria only
 }
 """The fields of ``build_tools/content/model.py`` that only the facilitator edition shows, by hand."""
 
@@ -49,6 +50,7 @@ SECRETS = {
     "activity materials": ["zqxmaterialaqzx", "zqxmaterialbqzx", "zqxmaterialcqzx", "zqxmaterialdqzx"],
     "facilitator-only activity": ["zqxhiddenactivityaqzx", "zqxhiddeninstructionsaqzx",
                                   "zqxhiddenactivitybqzx", "zqxhiddeninstructionsbqzx"],
+    "rubric levels": ["zqxrubricaqzx", "zqxrubricbqzx"],
     "facilitator-only variant": ["zqxvarianttitleaqzx", "zqxvariantbodyaqzx", "zqxvariantbodybqzx",
                                  "zqxvarianttitlecqzx", "zqxvariantbodycqzx", "zqxvariantbodydqzx",
                                  "zqxvariantbodyeqzx"],
@@ -64,16 +66,16 @@ PARTICIPANT_CLOCKS = ["10:23"]
 """Alpha one's public activity would run 10:23-10:40 in the participant edition: no edition may show it."""
 
 FACILITATOR_LABELS = ["Facilitator notes", "[correct]", "Detailed timetable with activity timings",
-                      "Participant manual, page", "Materials"]
+                      "Participant manual, page", "Materials", "Rubric"]
 """Labels (``templates/labels/en.yml``) that only facilitator material carries."""
 
 PUBLIC = ["zqxpublicsummaryqzx", "zqxpublicsummarybqzx", "zqxpublicbodyaqzx", "zqxpublicbodybqzx",
           "zqxpublicbodycqzx", "zqxpublicactivityaqzx", "zqxpublicactivitybqzx", "zqxpublicinstructionsaqzx",
           "zqxpublicinstructionsbqzx", "zqxpublicquestionaqzx", "zqxpublicquestionbqzx", "zqxpublicchoiceaqzx",
           "zqxpublicchoicebqzx", "zqxpublicchoicecqzx", "zqxpublicchoicedqzx", "zqxpublicvarianttitleqzx",
-          "zqxpublicvariantaqzx", "zqxpublicvariantbqzx"]
-"""Tokens every participant output shows: activity titles and instructions, questions and choices, and the
-variants selected for the participant edition."""
+          "zqxpublicvariantaqzx", "zqxpublicvariantbqzx", "zqxpubliccriterionqzx"]
+"""Tokens every participant output shows: activity titles and instructions, rubric criteria, questions and
+choices, and the variants selected for the participant edition."""
 
 PACKAGES = ["scorm12", "scorm2004", "cc", "offline"]
 DIMS = {"audience": "labour-inspectors", "sector": "garment-textile", "country": "BD", "region": "asia-pacific",
@@ -156,6 +158,7 @@ TEMPLATE_GUARDS = {
     "facilitator and not slot.part": "the timetable's activity rows: CLOCKS",
     "facilitator and clock": "CLOCKS",
     "facilitator and activity.materials": "SECRETS['activity materials'], the label Materials",
+    "activity.rubric and facilitator": "SECRETS['rubric levels'], the label Rubric",
     "notes": "SECRETS['facilitator notes'], the label Facilitator notes",
     "f.notes": "SECRETS['facilitator notes'], the label Facilitator notes",
     "facilitator and choice.correct": "the label [correct]",
@@ -187,6 +190,7 @@ def test_every_facilitator_only_field_of_the_tree_holds_a_listed_token():
                 fields += [item.get("feedback")] + [c.get("feedback") for c in item["choices"]]
             for a in s.get("activities", []):
                 fields += a.get("materials", [])
+                fields += [d for row in (a.get("rubric") or {}).get("criteria", []) for d in row["levels"]]
                 if a.get("when") and facilitator_only(a["when"]):
                     fields += [a["title"], a["instructions"]]
             for v in s.get("variants", []):

@@ -101,7 +101,8 @@ class RubricCriterion(Strict):
     criterion: OneLine
     """What is judged, e.g. "Actions within the institution's mandate"."""
     levels: list[OneLine] = Field(min_length=2)
-    """What the output shows at each level, one line each, in the order of the rubric's ``levels``."""
+    """What the output shows at each level, one line each, in the order of the rubric's ``levels``: the
+    facilitator edition only (participants see the criteria)."""
 
 
 class Rubric(Strict):
