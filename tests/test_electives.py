@@ -54,13 +54,13 @@ def test_turin_packs_have_the_frame_the_core_and_their_elective(repo):
     course = repo.catalogue.courses["gsc-turin"]
     default = resolve(repo.catalogue, PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en",
                                               "participant"))
-    osh = resolve(repo.catalogue, PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en",
-                                          "participant", "osh"))
+    foa = resolve(repo.catalogue, PackKey("gsc-turin", "labour-inspectors", "garment-textile", "BD", "en",
+                                          "participant", "freedom-of-association"))
     ids = [rm.module.id for rm in default.modules]
     assert ids[0] == "course-opening" and ids[-1] == "action-planning-evaluation"
     assert set(course.core_modules) <= set(ids)
-    assert set(ids) - set(course.core_modules) == {"freedom-of-association"}
-    assert set(rm.module.id for rm in osh.modules) - set(course.core_modules) == {"osh"}
+    assert set(ids) - set(course.core_modules) == {"osh"}
+    assert set(rm.module.id for rm in foa.modules) - set(course.core_modules) == {"freedom-of-association"}
 
 
 def test_every_module_is_in_a_course_and_every_set_of_every_course_fits_its_days(repo):

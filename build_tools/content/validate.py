@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import Location, Problems, did_you_mean
 from . import model as m
+from .electives import check_electives, check_modules_in_courses
 from .lint import ASSETS, answer_key_problems, lint_module, module_reference_problems, rubric_problems
 from .repository import Repo, Source
 from .timetable import place, to_minutes
@@ -49,10 +50,7 @@ def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
     if courses is None:  # the whole content: keys and the modules no course teaches
         problems.extend(answer_key_problems(cat, lambda mid: repo.source("module", mid)))
     if courses is None and not problems.errors:  # a course that did not load would make every module "unused"
-        for mid in sorted(set(cat.modules) - {mid for c in cat.courses.values() for mid in c.modules}):
-            problems.add(repo.source("module", mid).at("id"), "module-in-no-course",
-                         f"module {mid!r} is in no course: no pack teaches it",
-                         "add it to a course's `modules:` (as core or in an elective set)", severity="warning")
+        check_modules_in_courses(repo)
     return problems
 
 
@@ -290,7 +288,7 @@ def _check_course(course: m.Course, src: Source, repo: Repo) -> None:
                 problems.add(src.at("modules", i), "prerequisite-order",
                              f"module {mid!r} comes before its prerequisite {pre!r}",
                              f"move {pre!r} above {mid!r} in `modules:`")
-    _check_electives(course, src, problems, position)
+    check_electives(course, src, problems, position)
     if _check_schedule_shape(course.schedule, src, problems):
         for set_id in course.elective_set_ids():
             listed = [mid for mid in course.pack_modules(set_id) if mid in position]
@@ -300,25 +298,6 @@ def _check_course(course: m.Course, src: Source, repo: Repo) -> None:
         problems.add(src.at("editions"), "facilitator-needs-participant",
                      "a course with the facilitator edition needs the participant edition too: the facilitator "
                      "guide quotes the pages of the participant manual", "add participant to `editions`")
-
-
-def _check_electives(course: m.Course, src: Source, problems: Problems, position: dict[str, int]) -> None:
-    """Elective sets: unique ids, each naming modules of the course's ``modules`` (where their place is)."""
-    _unique(problems, src, course.electives, ("electives",), "elective-set")
-    for si, es in enumerate(course.electives):
-        seen: set[str] = set()
-        for mi, mid in enumerate(es.modules):
-            if mid in seen:
-                problems.add(src.at("electives", si, "modules", mi), "duplicate-module",
-                             f"module {mid!r} is listed twice in elective set {es.id!r}", "remove one")
-            elif mid not in course.modules:
-                problems.add(src.at("electives", si, "modules", mi), "elective-not-in-course",
-                             f"elective set {es.id!r} names module {mid!r}, which `modules:` does not list",
-                             f"add {mid!r} to `modules:` where it is to be taught")
-            seen.add(mid)
-    if course.electives and not course.core_modules:
-        problems.add(src.at("electives"), "no-core-modules", "every module of the course is an elective",
-                     "leave the modules every pack needs out of the elective sets")
 
 
 def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: Problems, modules: list[str],

@@ -7,8 +7,8 @@ splits back unambiguously; it is also a safe folder name.
 A course with elective sets (``electives:`` in the course) gives a pack the core modules and one set. The
 default (first) set adds nothing to the id, so a course's ids do not change when it gains electives; a pack of
 another set ends in a seventh part, the set's id: ``gsc-turin.labour-inspectors.garment-textile.bd.en.
-participant.osh``. The set is not a tailoring dimension: :func:`expand` gives the default set's packs only,
-so electives do not multiply a course's packs; a pack of another set is built when asked for
+participant.what-works``. The set is not a tailoring dimension: :func:`expand` gives the default set's packs
+only, so electives do not multiply a course's packs; a pack of another set is built when asked for
 (``--electives``, or its id).
 """
 
