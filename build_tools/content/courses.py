@@ -70,7 +70,7 @@ class ElectiveSet(Strict):
     """Unique within the course. The first set is the default: its packs' ids have no elective part; another
     set's packs end in ``.<id>`` (``gsc-turin.labour-inspectors.garment-textile.bd.en.participant.what-works``)."""
     title: OneLine | None = None
-    """As shown by ``coursepack list`` and on the pack's home page; default: the titles of its modules."""
+    """As shown by ``coursepack list``; default: the titles of its modules."""
     modules: list[Slug] = Field(min_length=1)
     """Elective modules of this set; each must be listed in the course's ``modules``, where its teaching
     position is given."""
