@@ -198,12 +198,15 @@ FULL = {
     "modules/intro.yml": lambda d: (
         d.update(key_points=["A key point."]),
         d["sessions"][0]["activities"][0].update(materials=["Cards"]),
+        d["sessions"][0]["activities"][0].update(rubric={"levels": ["Not yet", "Good"], "criteria": [
+            {"criterion": "Tiers shown", "levels": ["No tiers", "Three tiers"]}]}),
         d["sessions"][0]["assessment"][0].update(feedback="Tier 1 sells directly."),
         d["sessions"][0]["assessment"][0]["choices"][0].update(feedback="Right."),
         d["sessions"][0].update(variants=[{"when": {"sector": "agriculture"}, "title": "On farms",
                                            "body": "Farms."}])),
     "curriculum/sample.yml": lambda d: d.update(licence="CC BY 4.0", outputs=[
-        "html", "pdf", "scorm12", "scorm2004", "cc", "offline", "questions"]),
+        "html", "pdf", "scorm12", "scorm2004", "cc", "offline", "questions"],
+        electives=[{"id": "inspection", "title": "Inspection", "modules": ["inspection"]}]),
     "curriculum/contexts/countries/BD.yml": lambda d: (
         d.update(epz={"text": "EPZs exist.", "source": "https://example.org/epz", "as_of": "2024"},
                  notes=[{"text": "A note.", "source": "https://example.org/note", "as_of": "2024"}]),
@@ -461,6 +464,7 @@ NOT_SHOWN = {
     ("Region", "title"): "a region is used in `when:`; no page names it",
     ("Ratification", "as_of"): "read as a date (context.as_of_phrase); a text that is none is never printed",
     ("CountryFact", "as_of"): "read as a date (context.as_of_phrase); a text that is none is never printed",
+    ("ElectiveSet", "title"): "shown by `coursepack list` only; a pack does not name its elective set",
 }
 """Fields no output shows. The test checks that their markers indeed appear nowhere, so an entry that
 starts being shown must be taken out of this list (and is then scanned like the others)."""
