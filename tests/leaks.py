@@ -37,7 +37,7 @@ def _facilitator_only(when, facilitator, participant) -> bool:
 
 def facilitator_only_texts(repo, key) -> list[str]:
     """Distinctive sentences of the pack that only its facilitator edition may contain: facilitator notes,
-    answer feedback, activity materials, rubric level descriptors, and the variant blocks and activities that match the facilitator
+    answer feedback, role briefs, rubric level descriptors, facilitator-only materials, and the variant blocks (of sessions and materials) and activities that match the facilitator
     edition but not the participant one. Text around a ``{{ variable }}`` or a ``{directive}`` is kept.
 
     A sentence whose first 40 significant characters also occur in what the participant edition shows of the
@@ -54,7 +54,6 @@ def facilitator_only_texts(repo, key) -> list[str]:
                 if _facilitator_only(v.when, facilitator, participant):
                     texts += sentences(v.body)
             for a in s.activities:
-                texts += [m for m in a.materials if len(m.split()) >= 4 and not leaked([m], _public_text(rmod.module))]
                 if a.when is not None and _facilitator_only(a.when, facilitator, participant):
                     texts += sentences(a.instructions)
                 if a.rubric:  # the level descriptors: participants see the criteria only
@@ -64,6 +63,13 @@ def facilitator_only_texts(repo, key) -> list[str]:
                 texts += sentences(item.feedback or "")
                 for c in item.choices:
                     texts += sentences(c.feedback or "")
+        for x in rmod.module.materials:  # role briefs, facilitator-only materials and their answer keys
+            texts += [t for r in x.roles for t in sentences(r.brief)]
+            if x.given_to == "facilitator":
+                texts += sentences(x.body or "")
+            for v in x.variants:
+                if _facilitator_only(v.when, facilitator, participant):
+                    texts += sentences(v.body)
     return [t for t in texts if not leaked([t], public)]
 
 
@@ -79,6 +85,10 @@ def _public_text(module, facilitator=None, participant=None) -> str:
         parts += [s.title, s.body, *(v.body for v in variants), *(v.title or "" for v in variants)]
         parts += [t for a in s.activities if public(a.when) for t in (a.title, a.instructions)]
         parts += [t for item in s.assessment for t in (item.question, *(c.text for c in item.choices))]
+    for x in module.materials:
+        if x.given_to != "facilitator":
+            parts += [x.title, x.body or "", *(r.role for r in x.roles)]
+            parts += [t for v in x.variants if public(v.when) for t in (v.title or "", v.body)]
     return "\n".join(parts)
 
 

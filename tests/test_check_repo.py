@@ -25,7 +25,8 @@ def test_check_passes_and_prints_summary(capsys):
     code, out, err = run_cli(capsys, "check", "--root", str(REPO))
     assert err == "", err
     assert code == 0
-    assert re.search(r"^\d+ modules, \d+ sessions, \d+ courses expanding to \d+ packs", out, re.M)
+    assert re.search(r"^\d+ modules, \d+ sessions, \d+ assessment items; materials: (\d+ [a-z-]+, )*\d+ [a-z-]+; "
+                     r"\d+ courses expanding to \d+ packs", out, re.M)
     assert "check: ok" in out
 
 
@@ -34,6 +35,19 @@ def test_check_json_summary(capsys):
     report = json.loads(out)
     assert code == 0 and report["ok"] is True
     assert report["summary"]["modules"] >= 12 and report["summary"]["packs"] > 0
+
+
+def test_check_json_counts_materials_and_every_course_module_has_them(capsys, repo):
+    code, out, _ = run_cli(capsys, "check", "--root", str(REPO), "--json")
+    summary = json.loads(out)["summary"]
+    cat = repo.catalogue
+    kinds = [x.kind for mod in cat.modules.values() for x in mod.materials]
+    assert summary["materials"] == {kind: kinds.count(kind) for kind in sorted(set(kinds))}
+    assert summary["assessment_items"] == sum(len(s.assessment) for mod in cat.modules.values() for s in mod.sessions)
+    assert (summary["courses"], summary["sessions"]) == (len(cat.courses),
+                                                        sum(len(mod.sessions) for mod in cat.modules.values()))
+    bare = sorted({mid for course in cat.courses.values() for mid in course.modules if not cat.modules[mid].materials})
+    assert not bare, f"modules of a course without materials: {bare}"
 
 
 def test_contexts_are_broad_enough(repo):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from build_tools.errors import EXIT_IOERR, EXIT_NOPERM, EXIT_UNAVAILABLE
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, ROOTS, run_cli
 
 PACK = "sample.labour-inspectors.garment-textile.bd.en.participant"
 
@@ -61,6 +62,7 @@ def _edit_session(root: Path, n: int) -> None:
 # cache (where it used to abort the process), and while writing a handout
 @pytest.mark.parametrize("leave", [k * 1024 for k in (0, 4, 32, 640, 700)])
 def test_a_full_disk_is_a_clear_error_and_keeps_the_previous_output(minimal_root, small_disk, capsys, leave):
+    shutil.copy(ROOTS / "materials" / "modules" / "intro.yml", minimal_root / "modules")  # handouts to write
     out = small_disk / "out"
     args = ("build", PACK, "--format", "html,pdf", "--root", str(minimal_root), "--output", str(out))
     assert run_cli(capsys, *args)[0] == 0

@@ -197,7 +197,12 @@ FULL = {
     # Optional fields the minimal tree leaves out, so that every field of the model holds a value.
     "modules/intro.yml": lambda d: (
         d.update(key_points=["A key point."]),
-        d["sessions"][0]["activities"][0].update(materials=["Cards"]),
+        d["sessions"][0]["activities"][0].update(materials=["cards", "roles"]),
+        d.update(materials=[
+            {"id": "cards", "kind": "handout", "title": "Cards", "given_to": "participant", "body": "Cards to sort.",
+             "variants": [{"when": {"edition": "facilitator"}, "title": "Key", "body": "The key."}]},
+            {"id": "roles", "kind": "role-card", "title": "Roles", "given_to": "role", "body": "A scenario.",
+             "roles": [{"role": "Buyer", "brief": "Buy."}, {"role": "Seller", "brief": "Sell."}]}]),
         d["sessions"][0]["activities"][0].update(rubric={"levels": ["Not yet", "Good"], "criteria": [
             {"criterion": "Tiers shown", "levels": ["No tiers", "Three tiers"]}]}),
         d["sessions"][0]["assessment"][0].update(feedback="Tier 1 sells directly."),

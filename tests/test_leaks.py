@@ -37,8 +37,9 @@ FACILITATOR_ONLY_FIELDS = {
     ("AssessmentItem", "feedback"),
     ("Choice", "feedback"),
     ("Choice", "correct"),  # the answer key: a mark, no text of its own (FACILITATOR_LABELS)
-    ("Activity", "materials"),
     ("When", "edition"),  # variant blocks and activities selected for the facilitator edition
+    ("Material", "given_to"),  # `given_to: facilitator` materials
+    ("Role", "brief"),  # role cards' confidential briefs
     ("RubricCriterion", "levels"),  # what each level looks like; participants see the criteria only
 }
 """The fields of ``build_tools/content/model.py`` that only the facilitator edition shows, by hand."""
@@ -47,7 +48,10 @@ SECRETS = {
     "facilitator notes": ["zqxnotesaqzx", "zqxnotesbqzx", "zqxnotescqzx", "zqxnotesdqzx"],
     "item feedback": ["zqxitemfeedbackaqzx", "zqxitemfeedbackbqzx"],
     "choice feedback": ["zqxchoicefeedbackaqzx", "zqxchoicefeedbackbqzx"],
-    "activity materials": ["zqxmaterialaqzx", "zqxmaterialbqzx", "zqxmaterialcqzx", "zqxmaterialdqzx"],
+    "facilitator materials": ["zqxmaterialaqzx", "zqxmaterialbqzx", "zqxmaterialcqzx", "zqxmaterialdqzx",
+                              "zqxmaterialeqzx"],
+    "role briefs": ["zqxrolebriefaqzx", "zqxrolebriefbqzx"],
+    "material answer key": ["zqxmaterialkeytitleqzx", "zqxmaterialkeyqzx"],
     "facilitator-only activity": ["zqxhiddenactivityaqzx", "zqxhiddeninstructionsaqzx",
                                   "zqxhiddenactivitybqzx", "zqxhiddeninstructionsbqzx"],
     "rubric levels": ["zqxrubricaqzx", "zqxrubricbqzx"],
@@ -66,16 +70,21 @@ PARTICIPANT_CLOCKS = ["10:23"]
 """Alpha one's public activity would run 10:23-10:40 in the participant edition: no edition may show it."""
 
 FACILITATOR_LABELS = ["Facilitator notes", "[correct]", "Detailed timetable with activity timings",
-                      "Participant manual, page", "Materials", "Rubric"]
+                      "Participant manual, page", "Preparation", "Print list", "Confidential: for this role only",
+                      "Facilitator only: not for participants", "Rubric"]
 """Labels (``templates/labels/en.yml``) that only facilitator material carries."""
 
+PUBLIC_MATERIALS = ["zqxpublicmaterialtitleqzx", "zqxpublicmaterialbodyqzx", "zqxpubliccasetitleqzx",
+                    "zqxpubliccasebodyqzx", "zqxpublicroletitleqzx", "zqxpublicscenarioqzx", "zqxpublicroleaqzx",
+                    "zqxpublicrolebqzx"]
+"""The participant materials' titles, bodies and role names: the only text of the handout PDFs."""
 PUBLIC = ["zqxpublicsummaryqzx", "zqxpublicsummarybqzx", "zqxpublicbodyaqzx", "zqxpublicbodybqzx",
           "zqxpublicbodycqzx", "zqxpublicactivityaqzx", "zqxpublicactivitybqzx", "zqxpublicinstructionsaqzx",
           "zqxpublicinstructionsbqzx", "zqxpublicquestionaqzx", "zqxpublicquestionbqzx", "zqxpublicchoiceaqzx",
           "zqxpublicchoicebqzx", "zqxpublicchoicecqzx", "zqxpublicchoicedqzx", "zqxpublicvarianttitleqzx",
-          "zqxpublicvariantaqzx", "zqxpublicvariantbqzx", "zqxpubliccriterionqzx"]
-"""Tokens every participant output shows: activity titles and instructions, rubric criteria, questions and
-choices, and the variants selected for the participant edition."""
+          "zqxpublicvariantaqzx", "zqxpublicvariantbqzx", *PUBLIC_MATERIALS, "zqxpubliccriterionqzx"]
+"""Tokens every participant output shows: activity titles and instructions, questions and choices, the
+variants selected for the participant edition, the materials given to participants, and rubric criteria."""
 
 PACKAGES = ["scorm12", "scorm2004", "cc", "offline"]
 DIMS = {"audience": "labour-inspectors", "sector": "garment-textile", "country": "BD", "region": "asia-pacific",
@@ -157,7 +166,9 @@ TEMPLATE_GUARDS = {
     "facilitator": "Detailed timetable with activity timings (FACILITATOR_LABELS)",
     "facilitator and not slot.part": "the timetable's activity rows: CLOCKS",
     "facilitator and clock": "CLOCKS",
-    "facilitator and activity.materials": "SECRETS['activity materials'], the label Materials",
+    "facilitator and rs.materials": "the preparation box: SECRETS['facilitator materials'], the label Preparation",
+    "facilitator and print_list": "the label Print list",
+    "t.roles and not facilitator": "role names for participants (PUBLIC_MATERIALS); briefs: SECRETS['role briefs']",
     "activity.rubric and facilitator": "SECRETS['rubric levels'], the label Rubric",
     "notes": "SECRETS['facilitator notes'], the label Facilitator notes",
     "f.notes": "SECRETS['facilitator notes'], the label Facilitator notes",
@@ -184,22 +195,34 @@ def test_every_facilitator_only_field_of_the_tree_holds_a_listed_token():
     `when:` names the edition, carries exactly the tokens listed here (and every listed token is planted)."""
     planted: list[str] = []
     for path in sorted((ROOTS / "secrets" / "modules").glob("*.yml")):
+        hidden_uses: set[str] = set()
+        public_uses: set[str] = set()
+        fields = []
         for s in yaml.safe_load(path.read_text())["sessions"]:
-            fields = [s.get("facilitator_notes")]
+            fields += [s.get("facilitator_notes")]
             for item in s.get("assessment", []):
                 fields += [item.get("feedback")] + [c.get("feedback") for c in item["choices"]]
             for a in s.get("activities", []):
-                fields += a.get("materials", [])
                 fields += [d for row in (a.get("rubric") or {}).get("criteria", []) for d in row["levels"]]
                 if a.get("when") and facilitator_only(a["when"]):
                     fields += [a["title"], a["instructions"]]
+                    hidden_uses.update(a.get("materials", []))
+                else:
+                    public_uses.update(a.get("materials", []))
             for v in s.get("variants", []):
                 if facilitator_only(v["when"]):
                     fields += [v.get("title"), v["body"]]
-            for text in filter(None, fields):
-                found = re.findall(r"zqx[a-z]+qzx", text)
-                assert found and not any(t.startswith("zqxpublic") for t in found), text
-                planted += found
+        for x in yaml.safe_load(path.read_text()).get("materials", []):
+            # docs/content-model.md, "Materials": a participant output holds what is given to participants,
+            # groups or roles, when an activity it shows uses it; never a role's brief or a facilitator variant
+            if x["given_to"] == "facilitator" or x["kind"] == "supply" or x["id"] not in public_uses - hidden_uses:
+                fields += [x["title"], x.get("body")]
+            fields += [r["brief"] for r in x.get("roles", [])]
+            fields += [t for v in x.get("variants", []) if facilitator_only(v["when"]) for t in (v.get("title"), v["body"])]
+        for text in filter(None, fields):
+            found = re.findall(r"zqx[a-z]+qzx", text)
+            assert found and not any(t.startswith("zqxpublic") for t in found), text
+            planted += found
     assert sorted(planted) == sorted(ALL_SECRETS)
 
 
@@ -216,7 +239,7 @@ def test_the_facilitator_edition_shows_every_secret(outputs):
         assert tokens_in(text, ALL_SECRETS) == ALL_SECRETS, where
         assert clocks_in(text, CLOCKS) == CLOCKS, where
         assert [label for label in FACILITATOR_LABELS[:2] if label in text] == FACILITATOR_LABELS[:2], where
-    assert "Participant manual, page" in guide and "Materials" in guide
+    assert all(label in guide for label in ["Participant manual, page", "Materials", *FACILITATOR_LABELS[4:]])
     assert "Detailed timetable with activity timings" in site
     assert set(ALL_SECRETS) <= index_words(folder / "site")
     bank = "\n".join(t for _, t in documents(folder / "packages" / f"{PACK}.facilitator.questions.zip"))
@@ -232,7 +255,8 @@ def test_every_participant_output_shows_the_public_text(outputs):
               **{f: folder / "packages" / f"{PACK}.participant.{f}.zip" for f in PACKAGES}}
     for name, path in groups.items():
         docs = every_document(path) if path.is_dir() else list(documents(path))
-        assert tokens_in("\n".join(t for _, t in docs), PUBLIC) == PUBLIC, name
+        public = PUBLIC_MATERIALS if name == "handouts" else PUBLIC  # handouts hold the materials only
+        assert tokens_in("\n".join(t for _, t in docs), public) == public, name
     assert set(PUBLIC) <= index_words(folder / "site")
 
 
@@ -261,8 +285,10 @@ def test_participants_see_each_activity_without_its_materials_or_clock(outputs):
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))).split())
     assert "Public activity zqxpublicactivityaqzx (17 minutes)" in text
     assert "Public instructions zqxpublicinstructionsaqzx." in text
-    assert not tokens_in(text, SECRETS["activity materials"] + SECRETS["facilitator-only activity"])
+    assert not tokens_in(text, SECRETS["facilitator materials"] + SECRETS["facilitator-only activity"])
+    assert "Materials: Handout 1.1: Handout zqxpublicmaterialtitleqzx ; Case 1.2: Case zqxpubliccasetitleqzx ; " \
+           "Role cards 1.3: Roles zqxpublicroletitleqzx" in text
     facilitator = outputs["facilitator"] / "site" / "modules" / "alpha" / "alpha-one.html"
     ftext = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", facilitator.read_text(encoding="utf-8"))).split())
     assert "Public activity zqxpublicactivityaqzx (17 minutes, 10:00–10:17)" in ftext
-    assert "Materials: Flipchart zqxmaterialaqzx; Cards zqxmaterialbqzx" in ftext
+    assert "Role cards 1.3: Roles zqxpublicroletitleqzx ; Checklist 1.A: Checklist zqxmaterialaqzx" in ftext

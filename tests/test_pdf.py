@@ -17,6 +17,8 @@ from build_tools.content.repository import load_repo
 from build_tools.cli import main
 from build_tools.errors import ProblemsFound
 from build_tools.printing.manuals import lay_out
+from build_tools.i18n.labels import load_labels
+from build_tools.render.pages import material_label
 from build_tools.resolve.keys import PackKey
 from build_tools.resolve.pack import resolve
 
@@ -101,7 +103,7 @@ def toc_entries(texts: list[str]) -> tuple[int, list[tuple[str, int]]]:
     return toc_page + 1, entries
 
 
-def test_outline_lists_modules_and_sessions_in_order(manual, repo):
+def test_outline_lists_modules_sessions_and_materials_in_order(manual, repo):
     reader = pypdf.PdfReader(manual)
     pack = resolve(repo.catalogue, PARTICIPANT)
 
@@ -115,8 +117,11 @@ def test_outline_lists_modules_and_sessions_in_order(manual, repo):
     outline = list(flatten(reader.outline))
     modules = [t for d, t, _ in outline if d == 0 and re.match(r"^\d+\. ", t)]
     assert modules == [f"{i}. {r.module.title}" for i, r in enumerate(pack.modules, 1)]
-    sessions = [t for d, t, _ in outline if d == 1]
-    assert sessions == [rs.session.title for rs in pack.sessions()]
+    below = [t for d, t, _ in outline if d == 1]
+    labels = load_labels(REPO / "templates", "en")
+    assert below == [title for rmod in pack.modules for title in
+                     [rs.session.title for rs in rmod.sessions]
+                     + [f"{material_label(x, labels)}: {x.material.title}" for x in rmod.materials if x.number]]
     pages = [p for _, _, p in outline]
     assert pages == sorted(pages)
 
@@ -239,20 +244,27 @@ def test_no_facilitator_text_in_the_manual_or_handouts(outputs, guide, repo):
     files = [outputs["participant"] / "participant-manual.pdf",
              *sorted((outputs["participant"] / "handouts").glob("*.pdf")),
              outputs["facilitator"] / "participant-manual.pdf"]
-    assert len(files) == 2 + len(resolve(repo.catalogue, PARTICIPANT).modules)
+    with_materials = [r for r in resolve(repo.catalogue, PARTICIPANT).modules if any(x.number for x in r.materials)]
+    assert len(files) == 2 + len(with_materials)
     for path in files:
         text = "\n".join(page_texts(path))
         assert not leaked(secrets, text), (path.name, leaked(secrets, text)[:3])
         assert "Facilitator notes" not in text and "[correct]" not in text
 
 
-def test_handouts_are_the_manual_pages_of_one_module(outputs, manual, repo):
+def test_handouts_are_the_manual_pages_of_one_module_materials(outputs, manual, repo):
     pack = resolve(repo.catalogue, PARTICIPANT)
     manual_pages = page_texts(manual)
     for rmod in pack.modules:
         handout = outputs["participant"] / "handouts" / f"{rmod.module.id}.pdf"
+        numbered = [x for x in rmod.materials if x.number]
+        assert handout.exists() == bool(numbered), rmod.module.id
+        if not numbered:
+            continue
         pages = page_texts(handout)
-        assert fingerprint(rmod.module.title) in fingerprint(pages[0])
+        found = [next((i for i, t in enumerate(pages) if fingerprint(f"{x.number} {x.material.title}")[:40]
+                       in fingerprint(t)), None) for x in numbered]
+        assert found[0] == 0 and None not in found and found == sorted(found), (rmod.module.id, found)
         start = next(i for i, t in enumerate(manual_pages) if t == pages[0])
         assert manual_pages[start:start + len(pages)] == pages  # the same pages, same numbers
 

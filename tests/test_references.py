@@ -45,6 +45,9 @@ CASES = {
                        "unknown-region", "asia-pacifc", LABOUR),
     "Country.ratifications": ("curriculum/contexts/countries/BD.yml", "  C087: {", "  C88: {",
                               "unknown-instrument", "C88", LABOUR),
+    "Activity.materials": ("modules/intro.yml", "        instructions: Draw the chain.\n",
+                           "        instructions: Draw the chain.\n        materials: [chain-mapp]\n",
+                           "unknown-material", "chain-mapp", LABOUR),
     **{f"When.{key}": ("modules/intro.yml", "    facilitator_notes:",
                        f"    variants:\n      - when: {{{key}: {value}}}\n        body: Only some packs.\n"
                        "    facilitator_notes:", "unknown-when-value", value, LABOUR)
@@ -53,7 +56,7 @@ CASES = {
 }
 
 ID_TYPES = (m.Slug, m.CountryCode, m.InstrumentCode, m.LangCode)
-OWN_IDS = {"Module.id", "Session.id", "AssessmentItem.id", "Course.id", "Audience.id", "Sector.id", "Region.id",
+OWN_IDS = {"Module.id", "Session.id", "AssessmentItem.id", "Material.id", "Course.id", "Audience.id", "Sector.id", "Region.id",
            "Instrument.code", "Country.code", "ElectiveSet.id"}
 """Fields that are the entry's own id, not a reference."""
 NOT_CATALOGUE = {"Course.languages", "Course.fallback_languages", "Country.languages"}

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from build_tools.resolve.keys import PackKey
-from build_tools.serve.preview import inject, serve, snapshot
+from build_tools.serve.preview import inject, serve
+from build_tools.serve.watch import snapshot
 
 KEY = PackKey("sample", "labour-inspectors", "garment-textile", "BD", "en", "participant")
 HN = PackKey("sample", "labour-inspectors", "garment-textile", "HN", "en", "participant")
@@ -98,7 +99,7 @@ def test_index_has_the_picker_and_the_built_files_do_not(preview):
         assert f'<label for="cp-{dim}">' in body and f'<select id="cp-{dim}" name="{dim}">' in body
     assert '<option value="HN"' in body and '<option value="BD" selected' in body
     assert '<option value="facilitator"' in body
-    assert "/_coursepack/version" in body
+    assert "/_coursepack/events" in body
     built = (preview.out / KEY.id / "site" / "index.html").read_text(encoding="utf-8")
     assert "cp-picker" not in built and "_coursepack" not in built
     # only HTML responses are touched
@@ -182,6 +183,7 @@ def test_nothing_outside_the_build_folder_is_served(preview):
     assert preview.raw(f"/{KEY.id}/site/index.html")[0] == 200
     # a page elsewhere pointing its own DNS name at 127.0.0.1 gets nothing
     assert preview.raw(f"/{KEY.id}/site/index.html", host="evil.example:8000")[0] == 403
+    assert preview.raw("/_coursepack/events", host="evil.example:8000")[0] == 403
     assert preview.raw(f"/{KEY.id}/site/index.html", host="localhost:1")[0] == 200
 
 

@@ -17,12 +17,12 @@ def _picker(**changed) -> str:
     values = dict(fields=[{"dim": dim, "label": dim.title(), "current": "x", "options": [("x", "X")]}
                           for dim in DIMENSIONS],
                   errors=["modules/a.yml:1:1: error[x]: fine"], page="index.html", pack_id="a.b", api="/_coursepack/",
-                  version=1)
+                  version=1, pdf_url="/a.b/participant-manual.pdf")
     values.update(changed)
     return tool_page("build_tools.serve", "serve-picker.html.j2", **values)
 
 
-@pytest.mark.parametrize("field", ["errors", "page", "pack_id", "label", "option value", "option name"])
+@pytest.mark.parametrize("field", ["errors", "page", "pack_id", "pdf_url", "label", "option value", "option name"])
 def test_the_serve_picker_escapes_every_value(field):
     fields = [{"dim": "country", "label": "Country", "current": "x", "options": [("x", "X")]}]
     if field == "label":
@@ -34,7 +34,7 @@ def test_the_serve_picker_escapes_every_value(field):
     changed = {"fields": fields}
     if field in ("errors",):
         changed["errors"] = [HOSTILE]
-    elif field in ("page", "pack_id"):
+    elif field in ("page", "pack_id", "pdf_url"):
         changed[field] = HOSTILE
     page = _picker(**changed)
     assert HOSTILE not in page and "<script>alert" not in page

@@ -10,21 +10,27 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from . import build, check, clean, export, i18n, matrix, schema, serve
+from . import build, check, clean, export, i18n, matrix, new, schema, serve
 from . import list as list_
 
 EPILOG = """\
 Typical use:
   coursepack check                       validate every module, course and country profile
-  coursepack list                        courses, modules and the packs each course expands to
+  coursepack new country XX --course C   start a country profile (also: module, course, material)
+  coursepack list [COURSE]               courses and modules; what a course is offered for
   coursepack build                       build the bundled sample pack (site and PDF)
+  coursepack serve                       live preview of the sample pack, rebuilt on save
+  coursepack export PACK-ID --format scorm12
+                                         an e-campus package of one pack (SCORM, cartridge, offline zip)
+  coursepack matrix COURSE               build every pack of a course, in parallel
+  coursepack i18n update                 bring the translators' catalogues up to date
   coursepack schema                      write JSON Schemas for editor autocompletion
   coursepack clean                       remove cached layouts unused for 30 days
 
 Run `coursepack COMMAND --help` for the options of one command.
 """
 
-COMMANDS = (check, i18n, schema, list_, build, export, serve, matrix, clean)
+COMMANDS = (check, new, i18n, schema, list_, build, export, serve, matrix, clean)
 """The command modules, in the order `coursepack --help` lists them; each has ``add_parser(sub)``."""
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -41,7 +43,7 @@ def run(args, root: Path) -> int:
                "format": args.format,
                **{d: getattr(args, d) for d in DIMENSIONS}, "electives": args.electives}
     fingerprint = unchanged.fingerprint(root, command)  # before anything is read: a later edit is seen next time
-    if not args.force and _still_built(args, out, fingerprint):
+    if not args.force and _still_built(args, out, _with_packs(fingerprint, out)):
         return 0
     repo = load_loadable(root)
     keys = pick(args, root, repo.catalogue)
@@ -51,15 +53,41 @@ def run(args, root: Path) -> int:
     # to stay inside the repository.
     validated(repo, {key.course for key in keys}, warn=False)
     failed, built = 0, []
+    drafts = _say_drafts(repo, keys)
     for key in keys:
-        result = _build_one(args, repo, key, out, formats)
+        result = _build_one(args, repo, key, out, formats, {k.id for k in keys})
         if result is None:
             failed += 1
         elif result.files:
             built.append(key.id)
-    if not failed and len(built) == len(keys):  # a pack with nothing to build says so every time
-        unchanged.remember(out, fingerprint, built)
+    if not failed and len(built) == len(keys) and not drafts:  # a pack with nothing to build, or made from
+        # a draft, says so every time
+        unchanged.remember(out, _with_packs(fingerprint, out), built)
     return 1 if failed else 0
+
+
+def _with_packs(fingerprint: str, out: Path) -> str:
+    """``fingerprint`` and the names of the pack folders in ``out``: a sibling pack built or removed since
+    changes the language switcher, so the quick up-to-date check must not answer."""
+    try:
+        packs = sorted(entry.name for entry in os.scandir(out) if entry.is_dir() and not entry.name.startswith("."))
+    except OSError:
+        packs = []
+    return hashlib.sha256("\n".join([fingerprint, *packs]).encode()).hexdigest()
+
+
+def _say_drafts(repo, keys) -> int:
+    """Warn of every draft (a file with TODO markers) the packs are made from: they build, for a preview, but
+    `export` refuses them. Returns how many there are."""
+    from ..content.drafts import pack_drafts
+
+    drafts = {p.location.path: p for key in keys for p in pack_drafts(repo, key)}
+    for problem in drafts.values():
+        print(problem.format(), file=sys.stderr)
+    if drafts:
+        print(f"these packs use {len(drafts)} draft file(s): fine for a preview; `coursepack export` refuses "
+              f"them until no TODO is left", file=sys.stderr)
+    return len(drafts)
 
 
 def _still_built(args, out: Path, fingerprint: str) -> bool:
@@ -75,7 +103,7 @@ def _still_built(args, out: Path, fingerprint: str) -> bool:
     return True
 
 
-def _build_one(args, repo, key, out: Path, formats):
+def _build_one(args, repo, key, out: Path, formats, siblings):
     """Build one pack and say what it gave; None (with its problems printed) if it failed."""
     from ..errors import ProblemsFound, naming
     from ..pipeline.build import build_pack
@@ -84,7 +112,7 @@ def _build_one(args, repo, key, out: Path, formats):
         print(f"building {key.id}")
     try:
         with naming(out):
-            result = build_pack(repo, key, out, formats=formats, force=args.force,
+            result = build_pack(repo, key, out, formats=formats, force=args.force, siblings=siblings,
                                 log=(lambda s: None) if args.quiet else print)
     except ProblemsFound as exc:
         for problem in exc.problems:

@@ -46,11 +46,14 @@ def run(args, root: Path) -> int:
 
 def _summary(cat, problems) -> dict:
     """What the content holds and how many problems it has, as `check --json` reports it."""
+    from ..content.materials import material_counts
     from ..resolve.keys import expand
 
     return {
         "modules": len(cat.modules),
         "sessions": sum(len(mod.sessions) for mod in cat.modules.values()),
+        "materials": material_counts(cat),
+        "assessment_items": sum(len(s.assessment) for mod in cat.modules.values() for s in mod.sessions),
         "courses": len(cat.courses),
         "packs": sum(len(expand(c)) for c in cat.courses.values()),
         "audiences": len(cat.audiences), "sectors": len(cat.sectors), "countries": len(cat.countries),
@@ -83,7 +86,9 @@ def _print_summary(summary: dict, coverage: list[str], lang: str | None) -> None
         print(f"Translations into {lang!r}:")
         for line in coverage:
             print(f"  {line}")
-    print(f"{summary['modules']} modules, {summary['sessions']} sessions, {summary['courses']} courses "
+    materials = ", ".join(f"{n} {kind}" for kind, n in summary["materials"].items()) or "none"
+    print(f"{summary['modules']} modules, {summary['sessions']} sessions, {summary['assessment_items']} assessment "
+          f"items; materials: {materials}; {summary['courses']} courses "
           f"expanding to {summary['packs']} packs; {summary['audiences']} audiences, {summary['sectors']} "
           f"sectors, {summary['countries']} countries, {summary['instruments']} instruments")
     verdict = "ok" if not summary["errors"] else f"{summary['errors']} error(s)"

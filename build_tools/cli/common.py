@@ -48,17 +48,20 @@ def load_loadable(root: Path):
     return repo
 
 
-def parse_formats(text: str | None):
-    """The formats asked for, or None for the course's default; :class:`SelectionError` if one is unknown."""
+def parse_formats(text: str | None, choices=None, hint: str = ""):
+    """The formats asked for (of ``choices``, default every build format), or None for the course's default;
+    :class:`SelectionError` (ending with ``hint``) if one is not a choice."""
     from ..content.model import FORMATS
     from ..errors import SelectionError
 
     if text is None:
         return None
+    choices = choices or FORMATS
     formats = tuple(f.strip() for f in text.split(",") if f.strip())
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in choices]
     if unknown or not formats:
-        raise SelectionError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+        raise SelectionError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(choices)}"
+                             + hint)
     return formats
 
 

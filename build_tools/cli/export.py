@@ -31,14 +31,17 @@ def run(args, root: Path) -> int:
     from ..pipeline.build import build_pack
     from ..resolve.localize import resolve_pack
 
-    formats = parse_formats(args.format)
+    from ..content.model import EXPORT_FORMATS
+
+    formats = parse_formats(args.format, EXPORT_FORMATS, " (html and pdf come from `coursepack build`)")
     key = _export_key(args.pack, formats)
     repo = load_checked(root)
     out = (args.output or Layout(root / "_build").exports).resolve()
+    _refuse_drafts(repo, key)
     pack = resolve_pack(repo, key)
     site_needed = any(f != "questions" for f in formats)
     with naming(root / "_build"):
-        build = build_pack(repo, key, root / "_build", formats=("html",)) if site_needed else None
+        build = build_pack(repo, key, root / "_build", formats=("html",), siblings=()) if site_needed else None
     with naming(out):
         for fmt in formats:
             path = export_pack(repo, pack, build.output / "site" if build else Path(), out, fmt)
@@ -46,14 +49,23 @@ def run(args, root: Path) -> int:
     return 0
 
 
+def _refuse_drafts(repo, key) -> None:
+    """A pack made from a draft (a file with TODO markers) is not published: :class:`ProblemsFound` naming each."""
+    from ..content.drafts import pack_drafts
+    from ..errors import ProblemsFound
+
+    drafts = pack_drafts(repo, key, severity="error")
+    if drafts:
+        raise ProblemsFound(drafts, f"{key.id} is made from {len(drafts)} draft file(s): nothing was exported; "
+                                    f"replace their TODO markers first (a build for a preview works)")
+
+
 def _export_key(pack_id: str, formats):
     """The pack ``pack_id`` names, once it and ``formats`` make sense together; :class:`SelectionError` if not."""
-    from ..content.model import EXPORT_FORMATS, PARTICIPANT_FORMATS
+    from ..content.model import PARTICIPANT_FORMATS
     from ..errors import SelectionError
     from ..resolve.keys import PackKey
 
-    if any(f not in EXPORT_FORMATS for f in formats):
-        raise SelectionError(f"formats are {', '.join(EXPORT_FORMATS)}; html and pdf come from `coursepack build`")
     key = PackKey.parse(pack_id)
     if key is None:
         raise SelectionError(f"{pack_id!r} is not a pack id; see `coursepack list COURSE`")

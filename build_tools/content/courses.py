@@ -105,6 +105,10 @@ class Course(Strict):
     """What a build of this course produces."""
     editions: list[Literal["participant", "facilitator"]] = list(EDITIONS)
     """Editions built."""
+    cohort: int = Field(default=25, gt=0, le=1000)
+    """Participants the course is planned for: the print list counts copies for them."""
+    group_size: int = Field(default=5, gt=0, le=100)
+    """Participants per group in group work: one copy of a group material, one set of role cards each."""
     paper: Literal["a4", "letter"] = "a4"
     """Paper size of the printed manuals."""
     licence: OneLine = "Creative Commons Attribution 4.0 International (CC BY 4.0)"

@@ -79,12 +79,20 @@ def text_fields(module: m.Module) -> Iterator[tuple[tuple, str]]:
             yield ("sessions", si, "facilitator_notes"), s.facilitator_notes
         for vi, v in enumerate(s.variants):
             yield ("sessions", si, "variants", vi, "body"), v.body
+    for mi, material in enumerate(module.materials):
+        if material.body:
+            yield ("materials", mi, "body"), material.body
+        for vi, v in enumerate(material.variants):
+            yield ("materials", mi, "variants", vi, "body"), v.body
+        for ri, r in enumerate(material.roles):
+            yield ("materials", mi, "roles", ri, "brief"), r.brief
 
 
 def lint_module(module: m.Module, src, cat: m.Catalogue) -> list[Problem]:
     problems: list[Problem] = []
     for path, text in text_fields(module):
-        titled = path[2] == "variants" and bool(module.sessions[path[1]].variants[path[3]].title)
+        owner = module.sessions[path[1]] if path[0] == "sessions" else module.materials[path[1]]
+        titled = path[2] == "variants" and bool(owner.variants[path[3]].title)
         for offset, code, message, hint in lint_text(text, cat, heading=2 if titled else 1):
             problems.append(Problem(src.text_line(path, offset), code, message, hint))
         for offset, phrase in prose_references(text):
@@ -139,7 +147,33 @@ def module_reference_problems(course: m.Course, cat: m.Catalogue, source) -> lis
 def lint_text(text: str, cat: m.Catalogue, heading: int = 1) -> list[tuple[int, str, str, str | None]]:
     """Problems in one trainer text as (line offset within the text, code, message, hint). ``heading`` is
     the level of the heading the text sits under (1: the page title; 2: a variant's title)."""
-    return list(_lint_jinja(text, cat)) + list(_lint_myst(text, cat, 0)) + list(_lint_headings(text, heading))
+    key = (text, heading, _instruments_key(cat.instruments))
+    found = _LINTED.get(key)
+    if found is None:
+        found = tuple(_lint_jinja(text, cat)) + tuple(_lint_myst(text, cat, 0)) + tuple(_lint_headings(text, heading))
+        if len(_LINTED) >= _LINTED_KEPT:
+            _LINTED.clear()
+        _LINTED[key] = found
+    return list(found)
+
+
+_LINTED: dict[tuple, tuple] = {}
+"""Texts linted in this process: what :func:`lint_text` finds depends on the text, the heading level and
+the catalogue's instruments only. ``serve`` validates again after each save, and parsing every text of
+every module again took most of that."""
+_LINTED_KEPT = 20_000
+_last_instruments: tuple = (None, ())
+
+
+def _instruments_key(instruments: dict) -> tuple:
+    """What lint reads of the instruments (codes in order, kinds, whether ratifiable), computed once per
+    catalogue."""
+    global _last_instruments
+    last = _last_instruments  # one read: another thread may replace it meanwhile
+    if last[0] is not instruments:
+        last = (instruments, tuple((code, i.kind, i.ratifiable) for code, i in instruments.items()))
+        _last_instruments = last
+    return last[1]
 
 
 def _lint_headings(text: str, level: int):

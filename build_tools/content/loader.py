@@ -21,6 +21,9 @@ errors of :mod:`build_tools.content.validate` can point at file:line:column.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +116,23 @@ def load_file(path: Path, display: str | None = None) -> Loaded | Problem:
         raw = path.read_bytes()
     except OSError as exc:
         return Problem(Location(shown), "unreadable", f"cannot read the file: {exc.strerror}")
-    return load_bytes(raw, shown)
+    key = (shown, hashlib.sha256(raw).digest())
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(key)
+    if parsed is None:
+        parsed = load_bytes(raw, shown)
+        with _PARSED_LOCK:
+            while len(_PARSED) >= _PARSED_KEPT:
+                del _PARSED[next(iter(_PARSED))]  # the oldest
+            _PARSED[key] = parsed
+    return parsed
+
+
+_PARSED: dict[tuple[str, bytes], Loaded | Problem] = {}
+"""Files parsed in this process, by shown path and content digest: ``serve`` reloads the whole repository
+after each save, and parsing every file again took most of that (nobody changes what is returned)."""
+_PARSED_KEPT = 512
+_PARSED_LOCK = threading.Lock()  # serve makes PDFs in one thread while it rebuilds a site in another
 
 
 def load_bytes(raw: bytes, shown: str) -> Loaded | Problem:

@@ -139,8 +139,9 @@ class Activity(Strict):
     """Planned duration in minutes (part of the session's minutes)."""
     instructions: Text
     """What participants are asked to do (MyST Markdown)."""
-    materials: list[OneLine] = []
-    """What the facilitator prepares: handouts, flipcharts, cards."""
+    materials: list[Slug] = []
+    """Ids of the materials (the module's ``materials:`` list) this activity uses: handouts, cases, role cards,
+    supplies. Never free text: ``check`` reports an id that is not a material of the module."""
     when: When | None = None
     """Only in the packs this selects; always shown when absent."""
     rubric: Rubric | None = None
@@ -208,6 +209,55 @@ class Session(Strict):
         return self
 
 
+# --------------------------------------------------------------------------- materials
+
+MaterialKind = Literal["handout", "case", "role-card", "data-sheet", "worksheet", "checklist", "brief", "template",
+                       "slide-notes", "supply"]
+GivenTo = Literal["participant", "group", "role", "facilitator"]
+
+
+class Role(Strict):
+    """One role of a role card: its name (everyone may see it) and its confidential brief."""
+
+    role: OneLine
+    """The role's name as printed on its card, e.g. "Factory owner"."""
+    brief: Text
+    """MyST: interests, red lines, what the role knows. Confidential: facilitator guide only, never participants'."""
+
+
+class Material(Strict):
+    """Something handed out or prepared for an activity: a handout, a case, role cards, a supply…"""
+
+    id: Slug
+    """Unique within the module; activities name it in their ``materials:``."""
+    kind: MaterialKind
+    """What it is. ``supply`` is a physical supply (flipchart paper, markers): not numbered, only counted."""
+    title: OneLine
+    """As printed after its computed number, e.g. "C187 national system checklist"."""
+    given_to: GivenTo
+    """Who gets it: each ``participant``, each ``group``, each ``role`` of each group, or ``facilitator`` only."""
+    body: Text | None = None
+    """MyST, with the session bodies' context variables; a role card's scenario. Optional for supplies only."""
+    variants: list[Variant] = []
+    """Blocks shown only to some packs, as in sessions: e.g. an answer key for one edition (``when: {edition: …}``)."""
+    roles: list[Role] = []
+    """Role cards only: at least two roles, each with its confidential brief."""
+
+    @model_validator(mode="after")
+    def _shape(self) -> Material:
+        rules = [(self.kind == "role-card" and len(self.roles) < 2, "a role card needs `roles:`, at least two, "
+                  "each with `role:` and `brief:`"),
+                 (self.kind != "role-card" and bool(self.roles), "only a `kind: role-card` material has `roles:`"),
+                 ((self.given_to == "role") != (self.kind == "role-card"), "`given_to: role` goes with `kind: "
+                  "role-card`, and a role card is `given_to: role` (one card per role per group)"),
+                 (self.body is None and self.kind != "supply", "this material needs a `body:` (only a supply "
+                  "may have none)")]
+        for broken, message in rules:
+            if broken:
+                raise PydanticCustomError("material-shape", message)
+        return self
+
+
 # --------------------------------------------------------------------------- modules
 
 MEASURABLE_VERBS = frozenset("""
@@ -260,6 +310,8 @@ class Module(Strict):
     """Modules that must come earlier in a course."""
     sessions: list[Session] = Field(min_length=1)
     """Sessions in teaching order."""
+    materials: list[Material] = []
+    """What the activities hand out or need (handouts, cases, role cards, supplies), referenced by id."""
 
     def applies_to(self, audience: str, sector: str) -> bool:
         """Whether a pack for this audience and sector includes the module."""

@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from ..errors import Location, Problems, did_you_mean
 from . import model as m
 from .electives import check_electives, check_modules_in_courses
-from .lint import ASSETS, answer_key_problems, lint_module, module_reference_problems, rubric_problems
+from .lint import ASSETS, answer_key_problems, lint_module, module_reference_problems, rubric_problems, text_fields
+from .materials import check_materials
 from .repository import Repo, Source
 from .timetable import place, to_minutes
 
@@ -37,9 +38,14 @@ def validate(repo: Repo, courses: Iterable[str] | None = None) -> Problems:
             continue
         src = repo.source("module", mid)
         _check_module(module, src, repo)
+        check_materials(module, src, problems)
         problems.extend(lint_module(module, src, cat))
         problems.extend(rubric_problems(module, src))
     _check_prerequisite_cycles(repo, problems)
+    if courses is None:  # `check`: every file still holding TODO markers (`coursepack new` writes them)
+        from .drafts import draft_problems
+
+        problems.extend(draft_problems(repo.files, repo.root))
     for cid, course in cat.courses.items():
         if cid in wanted:
             _check_course(course, repo.source("course", cid), repo)
@@ -73,7 +79,7 @@ def _check_outside_links(repo: Repo, modules: set[str]) -> None:
                           _OUTSIDE_HINT)
     for mid in sorted(modules):
         src = repo.source("module", mid)
-        for data_path, text in _trainer_texts(repo.catalogue.modules[mid]):
+        for data_path, text in text_fields(repo.catalogue.modules[mid]):
             for match in _IMAGE.finditer(text):
                 escape = _first_link_outside(root, ("modules", ASSETS, *PurePosixPath(match.group(1)).parts))
                 if escape is not None:
@@ -100,17 +106,6 @@ def refuse_links_outside(root: Path, assets: Iterable[str]) -> None:
 
 _OUTSIDE_HINT = ("a build reads nothing from outside the repository: replace the link by a copy of the files "
                  "it points to, inside the repository")
-
-
-def _trainer_texts(module: m.Module) -> Iterator[tuple[tuple, str]]:
-    for si, session in enumerate(module.sessions):
-        yield ("sessions", si, "body"), session.body
-        if session.facilitator_notes:
-            yield ("sessions", si, "facilitator_notes"), session.facilitator_notes
-        for vi, variant in enumerate(session.variants):
-            yield ("sessions", si, "variants", vi, "body"), variant.body
-        for ai, activity in enumerate(session.activities):
-            yield ("sessions", si, "activities", ai, "instructions"), activity.instructions
 
 
 def _first_link_outside(root: Path, parts: tuple[str, ...]) -> tuple[str, str] | None:
@@ -186,6 +181,9 @@ def iter_whens(module: m.Module) -> Iterator[tuple[tuple, m.When]]:
         for ai, activity in enumerate(session.activities):
             if activity.when is not None:
                 yield from walk(("sessions", si, "activities", ai, "when"), activity.when)
+    for mi, material in enumerate(module.materials):
+        for vi, variant in enumerate(material.variants):
+            yield from walk(("materials", mi, "variants", vi, "when"), variant.when)
 
 
 def _check_module(module: m.Module, src: Source, repo: Repo) -> None:

@@ -14,8 +14,9 @@ from urllib.parse import quote
 
 from ..errors import Location, Problem, ProblemsFound, display_path
 
-FACILITATOR_MARKERS = (b"facilitator-notes",)
-"""Traces that only a facilitator edition's pages carry (the class of the facilitator-notes admonition)."""
+FACILITATOR_MARKERS = (b"facilitator-notes", b'class="admonition role-brief', b'class="admonition preparation')
+"""Traces that only a facilitator edition's pages carry (the classes of the facilitator-notes admonition, of a
+role card's confidential brief and of a session's preparation box)."""
 
 
 def read_site(site: Path) -> dict[str, bytes]:

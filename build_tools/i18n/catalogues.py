@@ -61,8 +61,6 @@ def module_units(module: m.Module) -> Iterator[Unit]:
             ab, ap = f"{base}.activities[{ai}]", path + ("activities", ai)
             yield Unit(f"{ab}.title", ap + ("title",), a.title)
             yield Unit(f"{ab}.instructions", ap + ("instructions",), a.instructions)
-            for mi, material in enumerate(a.materials):
-                yield Unit(f"{ab}.materials[{mi}]", ap + ("materials", mi), material)
             if a.rubric:
                 yield from _rubric_units(f"{ab}.rubric", ap + ("rubric",), a.rubric)
         for qi, q in enumerate(s.assessment):
@@ -79,6 +77,23 @@ def module_units(module: m.Module) -> Iterator[Unit]:
             if v.title:
                 yield Unit(f"{vb}.title", vp + ("title",), v.title)
             yield Unit(f"{vb}.body", vp + ("body",), v.body)
+    yield from material_units(module)
+
+
+def material_units(module: m.Module) -> Iterator[Unit]:
+    """A material's title, body, variant titles and bodies, role names and briefs; ids are not translated."""
+    for mi, x in enumerate(module.materials):
+        base, path = f"materials[{x.id}]", ("materials", mi)
+        yield Unit(f"{base}.title", path + ("title",), x.title)
+        if x.body:
+            yield Unit(f"{base}.body", path + ("body",), x.body)
+        for vi, v in enumerate(x.variants):
+            if v.title:
+                yield Unit(f"{base}.variants[{vi}].title", path + ("variants", vi, "title"), v.title)
+            yield Unit(f"{base}.variants[{vi}].body", path + ("variants", vi, "body"), v.body)
+        for ri, r in enumerate(x.roles):
+            yield Unit(f"{base}.roles[{ri}].role", path + ("roles", ri, "role"), r.role)
+            yield Unit(f"{base}.roles[{ri}].brief", path + ("roles", ri, "brief"), r.brief)
 
 
 def _rubric_units(base: str, path: tuple, rubric: m.Rubric) -> Iterator[Unit]:
@@ -169,10 +184,13 @@ def _split_header(text: str) -> tuple[str, str]:
     return "", text
 
 
-def extract(repo: Repo, languages: list[str]) -> list[str]:
-    """Write the .pot templates, and a .po for each language that has none yet; return changed files."""
+def extract(repo: Repo, languages: list[str], only=None) -> list[str]:
+    """Write the .pot templates (those in ``only`` if given), and a .po for each language that has none yet;
+    return changed files."""
     files: dict[str, str] = {}
     for pot, units in pot_files(repo).items():
+        if only is not None and pot not in only:
+            continue
         catalog = _catalog(None)
         for unit, path, line in units:
             catalog.add(unit.text, "", locations=[(path, line)], context=unit.context)
@@ -193,11 +211,14 @@ def _retarget(template: Catalog, language: str) -> Catalog:
     return catalog
 
 
-def update(repo: Repo) -> tuple[list[str], int]:
-    """Merge the current sources into every existing .po: new entries added, changed ones kept but marked
-    fuzzy with the previous source, removed ones dropped. Returns (changed files, entries made fuzzy)."""
+def update(repo: Repo, only=None) -> tuple[list[str], int]:
+    """Merge the current sources into every existing .po (of the templates in ``only`` if given): new entries
+    added, changed ones kept but marked fuzzy with the previous source, removed ones dropped. Returns
+    (changed files, entries made fuzzy)."""
     files, fuzzied = {}, 0
     for pot, units in pot_files(repo).items():
+        if only is not None and pot not in only:
+            continue
         folder = repo.root / pot.rsplit("/", 1)[0]
         for lang_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.exists() else []:
             po = po_path(pot, lang_dir.name)
@@ -237,6 +258,15 @@ def _write(root: Path, files: dict[str, str]) -> list[str]:
         _write_one(path, header + entries)
         changed.append(name)
     return changed
+
+
+def fill(root: Path, po: str, language: str, strings: dict[str, str]) -> list[str]:
+    """Translate the untranslated entries of ``po`` whose context is a key of ``strings``; the changed file."""
+    catalog = load_po(root / po, language)
+    for message in catalog:
+        if message.id and not message.string and message.context in strings:
+            message.string = strings[message.context]
+    return _write(root, {po: _dump(catalog)})
 
 
 def _write_one(path: Path, text: str) -> None:

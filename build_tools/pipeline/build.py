@@ -50,13 +50,31 @@ class PackBuild:
     """True when the pack was up to date and nothing was built."""
 
 
-def _up_to_date(final: Path, digest: str, formats) -> dict[str, Path] | None:
-    """The outputs of the last build if it had this digest and these formats, and they are all there."""
+def _up_to_date(final: Path, digest: str, formats, languages) -> dict[str, Path] | None:
+    """The outputs of the last build if it had this digest and these formats, and they are all there (and
+    its site's language switcher links to ``languages``)."""
     stamp = Stamp.read(final)
-    return stamp.outputs(final) if stamp is not None and stamp.covers(final, digest, formats) else None
+    if stamp is None or not stamp.covers(final, digest, formats):
+        return None
+    return stamp.outputs(final) if "html" not in formats or stamp.languages == languages else None
 
 
-def site_overrides(pack: Pack, labels) -> dict:
+def linked_languages(pack: Pack, out: Path, siblings) -> list[str]:
+    """The languages the site's switcher links to: the pack's own, and every other language of the course
+    whose pack this command builds (pack ids in ``siblings``) or whose site is already in ``out``; all the
+    course's languages if ``siblings`` is None (a matrix builds them all)."""
+    if siblings is None:
+        return list(pack.course.languages)
+
+    def present(pack_id: str) -> bool:
+        stamp = Stamp.read(Layout(out).pack(pack_id))
+        return stamp is not None and "site" in stamp.files
+
+    return [lang for lang in pack.course.languages if lang == pack.language
+            or (other := replace(pack.key, language=lang).id) in siblings or present(other)]
+
+
+def site_overrides(pack: Pack, labels, linked=None) -> dict:
     """What one pack's Sphinx build changes in the base ``conf.py``."""
     edition = labels["edition_facilitator"] if pack.facilitator else labels["edition_participant"]
     options = {"navigation_with_keys": True, "top_of_page_buttons": []}
@@ -64,7 +82,7 @@ def site_overrides(pack: Pack, labels) -> dict:
         options["announcement"] = edition
     fmt = LocaleFormat(pack.language)
     languages = [{"code": lang, "name": fmt.language_name(lang), "current": lang == pack.language,
-                  "pack": replace(pack.key, language=lang).id} for lang in pack.course.languages]
+                  "pack": replace(pack.key, language=lang).id} for lang in (linked or pack.course.languages)]
     return {"language": pack.language, **html_values({  # the theme prints these raw: see render/htmltext.py
         "project": pack.course.title,
         "author": pack.course.centre,
@@ -74,11 +92,11 @@ def site_overrides(pack: Pack, labels) -> dict:
     })}
 
 
-def _site_config(repo: Repo, pack: Pack) -> tuple[dict, dict[str, str]]:
+def _site_config(repo: Repo, pack: Pack, linked) -> tuple[dict, dict[str, str]]:
     """The pack's settings merged into ``conf.py``'s, and the ``conf.py`` written beside its sources that
     applies them (see site/config.py)."""
     labels = load_labels(repo.root / "templates", pack.language)
-    overrides = merged_overrides(repo.root, site_overrides(pack, labels))
+    overrides = merged_overrides(repo.root, site_overrides(pack, labels, linked))
     return overrides, {CONF: conf_text(repo.root, overrides)}
 
 
@@ -156,25 +174,25 @@ def _keep(kept: dict, final: Path, staging: Path, files: dict[str, Path]) -> Non
 
 
 def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool = False,
-               log: Callable[[str], None] = lambda s: None) -> PackBuild:
+               log: Callable[[str], None] = lambda s: None, siblings=None) -> PackBuild:
     """Build one pack into ``out/<pack-id>``; raise :class:`ProblemsFound` (output untouched) on failure.
     ``formats`` defaults to the course's outputs. An up-to-date pack (same digest, same formats, outputs
-    present) is not rebuilt unless ``force``."""
+    present) is not rebuilt unless ``force``. ``siblings``: see :func:`linked_languages`."""
     started = time.perf_counter()
     pack = resolve_pack(repo, key)
     formats = pack_formats(pack, formats)
     digest = pack_digest(repo, pack)
     layout = Layout(out)
     final, work = layout.pack(key.id), layout.work(key.id)
+    linked = linked_languages(pack, out, siblings)
     if not formats:  # e.g. only SCORM asked for a facilitator edition: nothing to do, nothing touched
         log("  nothing to build for this edition with these formats")
         return PackBuild(key, final, digest, 0, 0, 0.0, {}, skipped=True)
     with locked(layout.in_use, shared=True), locked(layout.work_lock(key.id)):
         recover(final)
         fault("build-start", key.id)
-        existing = None if force else _up_to_date(final, digest, formats)
-        if existing is not None:
-            log("  up to date")
+        existing = None if force else _up_to_date(final, digest, formats, linked)
+        if existing is not None:  # (the caller says so)
             return PackBuild(key, final, digest, 0, 0, time.perf_counter() - started, existing, skipped=True)
         kept = _outputs_to_keep(final, digest, formats)
         pages, assets = render_pack(repo, pack, digest)
@@ -183,7 +201,7 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
             seeded = seed(layout.work_root, key, pages)
             if seeded:
                 log(f"  Sphinx state seeded from {seeded[0]} ({seeded[1]} of {len(pages)} pages the same)")
-        overrides, conf = _site_config(repo, pack) if "html" in formats else ({}, {})
+        overrides, conf = _site_config(repo, pack, linked) if "html" in formats else ({}, {})
         changed = [n for n in write_tree(work.src, {**pages, **assets, **conf}) if n != CONF]  # pages only
         touch(work.folder)  # used now: see pipeline/clean.py
         log(f"  rendered {len(pages)} pages ({len(changed)} changed)")
@@ -203,8 +221,8 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
                 files[fmt] = export_pack(repo, pack, staging / "site", staging / "packages", fmt)
                 log(f"  {fmt} package written")
             _keep(kept, final, staging, files)
-            Stamp(digest, sorted(set(formats) | {f for f, _ in kept.values()}),
-                  {n: str(p.relative_to(staging)) for n, p in files.items()}).write(staging)
+            stamp = _stamp(final, digest, formats, kept, linked, {n: p.relative_to(staging) for n, p in files.items()})
+            stamp.write(staging)
             fault("staging-written", key.id)
             promote(staging, final)
         except BaseException:
@@ -216,3 +234,12 @@ def build_pack(repo: Repo, key: PackKey, out: Path, *, formats=None, force: bool
     return PackBuild(key, final, digest, len(pages), len(changed),
                      time.perf_counter() - started, {n: final / p.relative_to(staging) for n, p in files.items()})
 
+
+
+def _stamp(final: Path, digest: str, formats, kept, linked, files) -> Stamp:
+    """The stamp of a build: its formats and those of the outputs it kept, and the languages its site links
+    to (those of the kept site's if it built none)."""
+    old = Stamp.read(final)
+    languages = linked if "html" in formats else old.languages if old and "site" in kept else None
+    return Stamp(digest, sorted(set(formats) | {f for f, _ in kept.values()}),
+                 {n: str(rel) for n, rel in files.items()}, languages)

@@ -153,11 +153,13 @@ def aside_path(final: Path) -> Path:
 
 @dataclass(frozen=True)
 class Stamp:
-    """What the last build of a pack made: its digest, its formats, its outputs (name → path in the pack)."""
+    """What the last build of a pack made: its digest, its formats, its outputs (name → path in the pack),
+    and the languages its site's switcher links to."""
 
     digest: str
     formats: list[str]
     files: dict[str, str]
+    languages: list[str] | None = None
 
     @classmethod
     def read(cls, folder: Path) -> Stamp | None:
@@ -170,10 +172,13 @@ class Stamp:
         if not (isinstance(digest, str) and isinstance(formats, list) and isinstance(files, dict)
                 and all(isinstance(v, str) for v in [*formats, *files.values()])):
             return None
-        return cls(digest, formats, files)
+        languages = data.get("languages")
+        return cls(digest, formats, files, languages if isinstance(languages, list) else None)
 
     def write(self, folder: Path) -> None:
         data = {"digest": self.digest, "formats": self.formats, "files": self.files}
+        if self.languages is not None:  # (a stamp without them reads as it was written before they existed)
+            data["languages"] = self.languages
         (folder / STAMP).write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
 
     def outputs(self, folder: Path) -> dict[str, Path]:

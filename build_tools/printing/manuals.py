@@ -1,12 +1,11 @@
 """Print: a resolved pack → PDF manuals laid out by WeasyPrint.
 
 - ``participant-manual.pdf``: cover, imprint, contents with real page numbers, the pack's home and
-  timetable, every module and session, the instruments and the glossary;
-- ``facilitator-guide.pdf`` (facilitator edition): the same with facilitator notes, answer keys, the
-  detailed timetable, and for each session the page of the participant manual where it begins, read
-  from the participant manual's own layout;
-- ``handouts/<module>.pdf``: the pages of one module, the same laid-out piece as in the participant
-  manual (no second layout; the page numbers are the manual's, so "turn to page 23" means the same page).
+  timetable, every module, its sessions and its materials, the instruments and the glossary;
+- ``facilitator-guide.pdf``: the same with facilitator notes, answer keys, the print list, role cards and
+  facilitator-only materials, and the participant-manual page of each session and material (read from
+  the participant manual's own layout) in each session's preparation box;
+- ``handouts/<module>.pdf``: the module's materials, the same laid-out pieces as in the participant manual.
 
 The HTML comes from our templates (``templates/print/``) and trainer text rendered from MyST by
 :mod:`build_tools.printing.mdhtml`. WeasyPrint may fetch only ``data:`` URLs and files inside the folder the
@@ -37,11 +36,12 @@ from ..errors import EXIT_UNAVAILABLE, EnvironmentFailure, Location, Problem, Pr
 from ..i18n.labels import Labels, LocaleFormat, load_labels
 from ..pipeline.digest import pack_digest, pack_inputs
 from ..render.bidi import language_to_mark, mark_latin_blocks
-from ..render.pages import TrainerText, write_tree
+from ..render.pages import TrainerText, material_label, write_tree
 from ..resolve.context import as_of_phrase, ratification_phrase
 from ..resolve.localize import resolve_pack
 from ..resolve.pack import Pack
 from . import cache as printcache
+from .materials import material_fragments, print_list
 from .mdhtml import myst_to_html
 from .pieces import PDF_VARIANT, Manual, lay_out_manual
 
@@ -194,11 +194,10 @@ class Source:
 
 def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
                   participant_pages: dict | None = None) -> Source:
-    """Everything the manual is laid out from."""
+    """Everything the manual is laid out from; ``participant_pages``: page by session key and material anchor."""
     text = TrainerText(repo, pack, labels, module_link=lambda mid: f"#m-{mid}")
     titles = {name.removeprefix("admonition_"): value for name, value in labels.items()
               if name.startswith("admonition_")}
-
     admonitions = tuple(sorted(titles.items()))
 
     def html(myst: str) -> Markup:
@@ -210,10 +209,10 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
         fragments[rs.key] = Fragments(html(st.body), [(v.title, html(t)) for v, t in st.variants],
                                       [(a, html(t), span) for a, t, span in st.activities],
                                       html(st.notes) if st.notes else None)
+    materials = material_fragments(text, pack, html)
     if text.problems:
         raise ProblemsFound(text.problems)
     from .. import __version__
-
     doc_kind = labels["facilitator_guide"] if pack.facilitator else labels["participant_manual"]
     edition_label = labels["edition_facilitator"] if pack.facilitator else labels["edition_participant"]
     fmt = LocaleFormat(pack.language)
@@ -232,8 +231,8 @@ def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
         "as_of": lambda raw: as_of_phrase(raw, labels),
         "fact": pack.country.ratifications.get, "fragments": fragments,
         "sessions": {rs.key: rs for rs in pack.sessions()}, "modules": {r.module.id: r.module for r in pack.modules},
-        "participant_pages": participant_pages,
-    }
+        "participant_pages": participant_pages, "materials": materials, "print_list": print_list(pack),
+        "label": lambda x: material_label(x, labels)}
     env = template_env(repo.root / "templates")
     css = {mode: env.get_template("manual.css.j2").render(context, mode=mode)
            for mode in ("whole", "piece", "header", "footer")}
@@ -260,11 +259,11 @@ def _fragment(myst: str, language: str, admonitions: tuple[tuple[str, str], ...]
 
 def _dates(pack: Pack, fmt: LocaleFormat) -> str | None:
     """First and last day of the course, when the schedule has a start date (teaching days, weekends aside)."""
+    from datetime import date, timedelta
+
     start = pack.course.schedule.start_date
     if not start or len(start) != 10:
         return None
-    from datetime import date, timedelta
-
     day, left = date.fromisoformat(start), pack.course.schedule.days - 1
     while left:
         day += timedelta(days=1)
@@ -379,19 +378,21 @@ def _print_pack(repo: Repo, pack: Pack, out: Path, work: Path, cache: Path) -> d
     files = {"participant-manual": out / "participant-manual.pdf"}
     printcache.copy(entry.folder / "participant-manual.pdf", files["participant-manual"])
     if not pack.facilitator:
-        for rmod in participant.modules:  # the module's own pages, with the manual's page numbers
-            mid = rmod.module.id
+        for rmod in participant.modules:  # the module's materials, with the manual's page numbers
+            mid, pieces = rmod.module.id, [x.anchor for x in rmod.materials if x.number]
+            if not pieces:
+                continue
             handout = entry.folder / "handouts" / f"{mid}.pdf"
             if not handout.exists():
                 manual = manual or lay_out_participant()  # every piece is in the cache by now: joining only
                 with replacing(handout) as tmp:
-                    manual.write(tmp, [name for name in manual.pieces
-                                       if name == f"m-{mid}" or name.startswith(f"s-{mid}--")])
+                    manual.write(tmp, pieces)
             files[f"handout-{mid}"] = out / "handouts" / f"{mid}.pdf"
             printcache.copy(handout, files[f"handout-{mid}"])
         return files
     digest = pack_digest(repo, pack)
     pages = {rs.key: entry.pages[f"s-{rs.module_id}--{rs.session.id}"] for rs in participant.sessions()}
+    pages.update({x.anchor: entry.pages[x.anchor] for x in participant.materials() if x.number})
     guide = lay_out_source(work / "facilitator", manual_source(repo, pack, labels, digest, participant_pages=pages),
                            cache)
     files["facilitator-guide"] = out / "facilitator-guide.pdf"

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..atomic import replacing
-from ..content.lint import ASSETS, MODULE_LINK
+from ..content.lint import ASSETS, MODULE_LINK, _md
 from ..content.repository import Repo
 from ..errors import Problem, ProblemsFound
 from ..i18n.labels import Labels, LocaleFormat, load_labels
@@ -56,6 +56,40 @@ class SessionText:
     """(activity, its instructions, when it runs) for the activities that match the pack."""
     notes: MySTSafe | None
     """Facilitator notes: facilitator edition only."""
+
+
+@dataclass
+class MaterialText:
+    """One material's trainer text for one pack, rendered, still MyST."""
+
+    body: MySTSafe | None
+    variants: list[tuple[object, MySTSafe]]
+    roles: list[tuple[str, MySTSafe | None]]
+    """(role name, its brief): the brief in the facilitator edition only, None in the participant one."""
+
+
+def material_label(x, labels: Labels) -> str:
+    """ "Handout 3.2", "Checklist 3.A"; a supply has no number."""
+    kind = labels[f"material_{x.material.kind}"]
+    return f"{kind} {x.number}" if x.number else kind
+
+
+def site_material(mt: MaterialText) -> MaterialText:
+    """A material's text for its site page, where the material is a ``##`` section: trainer headings go one
+    level down (``##`` → ``###``), as a session's text sits under its ``#`` title. (Print does the same in
+    :mod:`build_tools.printing.mdhtml`, where every trainer heading sits under an ``h2``.)"""
+    return MaterialText(_demoted(mt.body) if mt.body else None, [(v, _demoted(t)) for v, t in mt.variants],
+                        [(role, _demoted(brief) if brief else None) for role, brief in mt.roles])
+
+
+def _demoted(myst: MySTSafe) -> MySTSafe:
+    """MyST with each ATX heading one level further down, found by the parser (not inside fences)."""
+    lines = myst.split("\n")
+    for tok in _md.parse(myst):
+        if tok.type == "heading_open" and tok.map and tok.markup.startswith("#") and tok.tag != "h6":
+            at = tok.map[0]
+            lines[at] = lines[at].replace("#", "##", 1)
+    return MySTSafe("\n".join(lines))
 
 
 @functools.lru_cache(maxsize=8)
@@ -120,6 +154,15 @@ class TrainerText:
              for ai, a in rs.activities],
             self(mod, ("sessions", si, "facilitator_notes"), notes) if notes else None)
 
+    def material(self, x, facilitator: bool) -> MaterialText:
+        """A resolved material's text for this pack; role briefs only for the facilitator edition."""
+        path = ("materials", x.index)
+        return MaterialText(
+            self(x.module_id, path + ("body",), x.material.body) if x.material.body else None,
+            [(v, self(x.module_id, path + ("variants", vi, "body"), v.body)) for vi, v in x.variants],
+            [(r.role, self(x.module_id, path + ("roles", ri, "brief"), r.brief) if facilitator else None)
+             for ri, r in enumerate(x.material.roles)])
+
     def _asset(self, match: re.Match, module_id: str, data_path: tuple, text: str) -> str:
         """Point an image at the pack's copy of ``modules/assets/``; refuse anything outside it (symlinks too)."""
         name = match.group("path")
@@ -161,7 +204,9 @@ def render_pack(repo: Repo, pack: Pack, digest: str) -> tuple[dict[str, str], di
               "status": lambda code: ratification_phrase(pack.country.ratifications.get(code), labels),
               "as_of": lambda raw: as_of_phrase(raw, labels),
               "fact": pack.country.ratifications.get, "version": _version(),
-              "sessions": {rs.key: rs for rs in pack.sessions()}, "modules": {r.module.id: r.module for r in pack.modules}}
+              "sessions": {rs.key: rs for rs in pack.sessions()}, "modules": {r.module.id: r.module for r in pack.modules},
+              "label": lambda x: material_label(x, labels), "numbers": {r.module.id: n for n, r in enumerate(pack.modules, 1)},
+              "modules_resolved": {r.module.id: r for r in pack.modules}}
     pages: dict[str, str] = {}
     for name, template in PAGES.items():
         pages[name] = env.get_template(template).render(common)
@@ -173,6 +218,10 @@ def render_pack(repo: Repo, pack: Pack, digest: str) -> tuple[dict[str, str], di
             pages[rs.page + ".md"] = env.get_template("page-session.md.j2").render(
                 common, rmod=rmod, mod=mod, rs=rs, s=rs.session, body=st.body, variants=st.variants,
                 activities=st.activities, notes=st.notes)
+        shown = [(x, site_material(text.material(x, pack.facilitator))) for x in rmod.materials if x.number]
+        if shown:
+            pages[rmod.materials_page + ".md"] = env.get_template("page-materials.md.j2").render(
+                common, rmod=rmod, mod=mod, shown=shown)
     if text.problems:
         raise ProblemsFound(text.problems)
     return pages, text.assets

@@ -150,7 +150,7 @@ def translation_report(repo: Repo, language: str) -> tuple[list[str], list[Probl
 
 
 def _is_myst(context: str) -> bool:
-    return context.endswith((".body", ".instructions", ".facilitator_notes"))
+    return context.endswith((".body", ".instructions", ".facilitator_notes", ".brief"))
 
 
 def resolve_pack(repo: Repo, key):

@@ -16,6 +16,7 @@ from ..content import model as m
 from ..content.timetable import Slot, Timetable, place
 from ..errors import SelectionError
 from .keys import PackKey, dimension_choices
+from .materials import ResolvedMaterial, resolve_materials
 from .shuffle import pack_seed, shuffle_module
 
 
@@ -28,6 +29,8 @@ class ResolvedSession:
     activities: tuple[tuple[int, m.Activity], ...]
     slots: tuple[Slot, ...]
     """Where the session sits in the timetable (more than one slot when a break splits it)."""
+    materials: tuple[ResolvedMaterial, ...] = ()
+    """What its activities use that the edition shows, in order of first use (the preparation box)."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -63,6 +66,17 @@ class ResolvedSession:
 class ResolvedModule:
     module: m.Module
     sessions: tuple[ResolvedSession, ...]
+    materials: tuple[ResolvedMaterial, ...] = ()
+    """What the edition shows of the module's materials, numbered (:mod:`build_tools.resolve.materials`)."""
+
+    def shown(self, activity: m.Activity) -> list[ResolvedMaterial]:
+        """The activity's materials that the edition shows, in the activity's order."""
+        by_id = {x.id: x for x in self.materials}
+        return [by_id[ident] for ident in activity.materials if ident in by_id]
+
+    @property
+    def materials_page(self) -> str:
+        return f"modules/{self.module.id}/materials"
 
     @property
     def page(self) -> str:
@@ -95,6 +109,10 @@ class Pack:
     def sessions(self) -> list[ResolvedSession]:
         return [s for mod in self.modules for s in mod.sessions]
 
+    def materials(self) -> list[ResolvedMaterial]:
+        """Every material the edition shows, module by module: the facilitator guide's print list."""
+        return [x for mod in self.modules for x in mod.materials]
+
 
 def check_key(cat: m.Catalogue, key: PackKey) -> None:
     course = cat.courses.get(key.course)
@@ -125,16 +143,18 @@ def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -
     table = place([((mod.id, s.id), s.title, s.minutes) for mod in modules for s in mod.sessions], course.schedule)
     resolved = []
     seed = pack_seed(key)
-    for mod in modules:
+    for number, mod in enumerate(modules, 1):
+        materials = resolve_materials(mod, number, dims, course)
+        by_id = {x.id: x for x in materials}
         sessions = []
         for s in shuffle_module(seed, mod.id, mod.sessions):
             slots = tuple(sl for sl in table.slots if sl.kind == "session" and sl.key == (mod.id, s.id))
+            activities = tuple((i, a) for i, a in enumerate(s.activities) if a.when is None or a.when.matches(dims))
+            used = dict.fromkeys(ident for _, a in activities for ident in a.materials if ident in by_id)
             sessions.append(ResolvedSession(
-                mod.id, s,
-                tuple((i, v) for i, v in enumerate(s.variants) if v.when.matches(dims)),
-                tuple((i, a) for i, a in enumerate(s.activities) if a.when is None or a.when.matches(dims)),
-                slots))
-        resolved.append(ResolvedModule(mod, tuple(sessions)))
+                mod.id, s, tuple((i, v) for i, v in enumerate(s.variants) if v.when.matches(dims)), activities,
+                slots, tuple(by_id[ident] for ident in used)))
+        resolved.append(ResolvedModule(mod, tuple(sessions), materials))
     codes = list(dict.fromkeys(code for mod in modules for code in mod.instruments))
     instruments = tuple(sorted((cat.instruments[c] for c in codes), key=_instrument_order))
     return Pack(key, course, cat.audiences[key.audience], cat.sectors[key.sector], country,

@@ -6,24 +6,32 @@ pages (the language switcher's ``../../<pack-id>/site/…``) work unchanged::
 
     /                                   → redirect to the current pack's index.html
     /<pack-id>/site/<page>              a file of that pack's site (built on first request)
-    /_coursepack/version                {"version": N, "errors": E}: N changes after every rebuild
+    /<pack-id>/participant-manual.pdf   a PDF of that pack (also facilitator-guide.pdf, handouts/<id>.pdf),
+                                        made on the first request after a change, in .serve/.print/
+    /_coursepack/events                 the push channel (server-sent events): {"version": V, "errors": E}
+                                        at once and after every change; V changes after every rebuild
+    /_coursepack/version                the same, once
     /_coursepack/errors                 the content errors of the last rebuild, as file:line:col lines
     /_coursepack/switch?country=HN&…    build that pack and redirect to the same page of it
 
-A watcher polls the modification times of ``modules/``, ``curriculum/``, ``templates/`` and ``conf.py``;
-on a change it reloads and validates the content and rebuilds the current pack. Content errors never stop
-the preview: they are listed on the error page and above every page, and the last good build stays served.
+File-system events on ``modules/``, ``curriculum/``, ``templates/`` and ``conf.py`` (:mod:`.watch`) start a
+rebuild: reload and validate the content (what did not change is not parsed again), then build the
+current pack's site, in which Sphinx reads and writes again only the pages that changed. Content errors
+never stop the preview: they are listed on the error page and above every page, and the last good build
+stays served.
 
 HTML responses (never the built files) get a small fixed bar injected: selects to switch audience,
-sector, country, language and edition, and a script that reloads the page when the version changes.
-Only files inside a pack's ``site/`` folder are ever served.
+sector, country, language and edition, a link to the manual, and a script that listens on the push
+channel and reloads the page when the version changes. Only files inside a pack's ``site/`` folder and
+its PDFs are ever served.
 
 This module watches and serves; what it answers to each request is :mod:`.responder`.
 """
 
 from __future__ import annotations
 
-import os
+import gc
+import json
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -31,35 +39,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..resolve.keys import PackKey
-from .responder import Preview, _internal, _text, inject  # noqa: F401 (inject is read here too)
+from .responder import API, Preview, _internal, _text, inject  # noqa: F401 (inject is read here too)
+from .watch import changes, snapshot  # noqa: F401 (snapshot is read here too)
 
-WATCHED = ("modules", "curriculum", "templates")
-"""Folders of the content repository whose files trigger a rebuild (with ``conf.py``)."""
+TIDY_AFTER = 0.3
+"""Seconds after a rebuild when the memory it left is collected: not while the page reloads."""
 
-
-# --------------------------------------------------------------------------------------------- watching
-
-def _ignored(name: str) -> bool:
-    """Editor droppings and caches: swap files, backups, lock files, hidden files."""
-    return name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "__pycache__"
-
-
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every watched file under ``root``, by relative path; added or removed files show too."""
-    found: dict[str, tuple[int, int]] = {}
-    candidates = [root / "conf.py"]
-    for name in WATCHED:
-        for folder, dirs, files in os.walk(root / name):
-            dirs[:] = [d for d in dirs if not _ignored(d)]
-            candidates += [Path(folder) / f for f in files if not _ignored(f)]
-    for path in candidates:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        found[path.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size)
-    return found
-
+KEEP_ALIVE = 15.0
+"""Seconds between two comments on an idle push channel: a closed page is noticed, proxies keep it open."""
 
 # --------------------------------------------------------------------------------------------- serving
 
@@ -68,7 +55,34 @@ class _Handler(BaseHTTPRequestHandler):
     preview: Preview
 
     def do_GET(self) -> None:
-        self._reply(body=True)
+        if self.path.split("?")[0] == API + "events" and self.server.allows(self.headers.get("Host", "")):  # type: ignore[attr-defined]
+            self._events()
+        else:
+            self._reply(body=True)
+
+    def _events(self) -> None:
+        """The push channel (server-sent events): the state at once, then each change of it, until the
+        page goes or the preview stops. The page reloads when the version differs from its own."""
+        preview: Preview = self.server.preview  # type: ignore[attr-defined]
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        seen = None
+        try:
+            self.wfile.write(b"retry: 500\n\n")  # how soon the browser reconnects after a drop
+            while not preview.closing:
+                state = preview.next_state(seen, KEEP_ALIVE)
+                if state is None:
+                    self.wfile.write(b": still here\n\n")
+                else:
+                    seen = state["version"]
+                    self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
+                self.wfile.flush()
+        except OSError:  # the page went away
+            pass
+        self.close_connection = True
 
     def do_HEAD(self) -> None:
         self._reply(body=False)
@@ -84,7 +98,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("Cache-Control", "no-store")
+        if "Cache-Control" not in response.headers:
+            self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -139,25 +154,43 @@ def serve(root: Path, key: PackKey, host: str = "127.0.0.1", port: int = 8000, o
                               name="coursepack-serve", daemon=True)
     try:
         thread.start()
-        seen = snapshot(root)
+        changed = changes(root, stop, poll)  # watching from now: an edit during the first build counts
         preview.rebuild()
         log(f"serving {key.id} at {server.url} (Ctrl-C to stop)")
         if ready is not None:
             ready(server.url)
-        while not stop.wait(poll):
-            now = snapshot(root)
-            if now == seen:
-                continue
-            while not stop.wait(min(poll, 0.2)):  # let an editor finish writing before building
-                settled = snapshot(root)
-                if settled == now:
-                    break
-                now = settled
-            seen = now
+        tidy = _tidy_memory(preview)
+        for _paths in changed:
+            tidy.cancel()
             preview.rebuild()
+            tidy = _tidy_memory(preview)
     except KeyboardInterrupt:
         log("stopped")
     finally:
+        stop.set()
+        preview.close()
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+_tidied = [0]
+
+
+def _tidy_memory(preview: Preview) -> threading.Timer:
+    """Collect the garbage of a rebuild (Sphinx's application holds cycles) a moment after it, then freeze
+    what is left: the collector then no longer walks the content and Sphinx's modules during the next
+    rebuild, which cost it a tenth of a second one time in two. Every 50th time all is collected anew."""
+
+    def run() -> None:
+        with preview.build_lock:
+            _tidied[0] += 1
+            if _tidied[0] % 50 == 0:
+                gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+
+    timer = threading.Timer(TIDY_AFTER, run)
+    timer.daemon = True
+    timer.start()
+    return timer

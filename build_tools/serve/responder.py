@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from ..pipeline.build import build_pack
 from ..pipeline.layout import Layout
 from ..render.toolpages import tool_page
 from ..resolve.keys import DIMENSIONS, PackKey, dimension_choices, expand
+from .manuals import Manuals
 
 API = "/_coursepack/"
 DIMENSION_LABELS = {"audience": "Audience", "sector": "Sector", "country": "Country", "language": "Language",
@@ -74,6 +76,12 @@ class Preview:
         self.log = log
         self.build_lock = threading.RLock()
         self.state_lock = threading.Lock()
+        self.changed = threading.Condition(self.state_lock)
+        """Notified whenever :meth:`state` changes, and on :meth:`close`: wakes the pages' push channels."""
+        self.closing = False
+        self.instance = secrets.token_hex(4)
+        """Tells this preview's versions from those of an earlier run: a page served by one reloads when
+        another answers its push channel on the same port."""
         self.version = 0
         self.errors: dict[str, list[str]] = {}
         """Problems by origin: ``""`` for the content (load and validate), a pack id for its build."""
@@ -86,6 +94,7 @@ class Preview:
         self.option_names: dict[str, dict[str, str]] = {}
         self.known: set[PackKey] = {key}
         self.course_title = key.course
+        self.manuals = Manuals(self.out / ".print")
 
     # ---- state
 
@@ -98,17 +107,42 @@ class Preview:
                 self.errors.pop(origin, None)
             if before != (lines or None):
                 self.version += 1
+                self.changed.notify_all()
 
     def _bump(self) -> None:
         with self.state_lock:
             self.version += 1
+            self.changed.notify_all()
+
+    def _state(self) -> dict:
+        """What the pages are told (lock held): the version of the build, which changes after every rebuild
+        and error change, and the number of errors."""
+        return {"version": f"{self.instance}.{self.version}", "errors": sum(len(v) for v in self.errors.values())}
+
+    def state(self) -> dict:
+        with self.state_lock:
+            return self._state()
+
+    def next_state(self, seen: str | None, timeout: float) -> dict | None:
+        """The state once its version differs from ``seen`` (at once if it does); None after ``timeout``
+        seconds without a change, or once the preview closes."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.closing or self._state()["version"] != seen, timeout)
+            return None if self.closing or self._state()["version"] == seen else self._state()
+
+    def close(self) -> None:
+        """End every push channel: the pages reconnect, to whatever answers on the port next."""
+        with self.changed:
+            self.closing = True
+            self.changed.notify_all()
 
     def error_lines(self, key: PackKey | None = None) -> list[str]:
-        """The content errors and, with ``key``, that pack's build errors (all packs' without)."""
+        """The content errors and, with ``key``, that pack's build errors, its PDFs' included (all packs'
+        without)."""
         with self.state_lock:
             if key is None:
                 return [line for lines in self.errors.values() for line in lines]
-            return self.errors.get("", []) + self.errors.get(key.id, [])
+            return self.errors.get("", []) + self.errors.get(key.id, []) + self.errors.get(f"{key.id} (PDF)", [])
 
     def site(self, key: PackKey) -> Path:
         return self.out / key.id / "site"
@@ -119,7 +153,7 @@ class Preview:
         """Reload and validate the content; keep it if it has no errors."""
         try:
             repo = load_repo(self.root)
-            problems = validate(repo)
+            problems = validate(repo, [self.key.course])  # as `build` does: the course previewed, its modules
             lines = [p.format() for p in problems.sorted() if p.severity == "error"]
         except Exception as exc:  # a bug in coursepack, not in the content: show it, keep serving
             lines = [_internal(exc)]
@@ -140,6 +174,10 @@ class Preview:
         self.course_title = course.title
         self.option_names = _option_names(repo, self.choices)
         self._set_errors("", None)
+        with self.state_lock:
+            stale = [origin for origin in self.errors if origin.endswith(" (PDF)")]  # of the old content
+        for origin in stale:
+            self._set_errors(origin, None)
         return True
 
     def _build(self, key: PackKey) -> tuple[bool, str]:
@@ -174,7 +212,7 @@ class Preview:
             ok, detail = self._build(key)
             took = time.perf_counter() - started
             if ok:
-                self.log(f"rebuilt {key.id} in {took:.1f} s ({detail})")
+                self.log(f"rebuilt {key.id} in {took:.2f} s ({detail})")
             else:
                 self.log(f"rebuild of {key.id} failed in {took:.1f} s: {detail}; still serving the last good "
                          f"build (see {API}errors)")
@@ -198,9 +236,7 @@ class Preview:
         if path in ("", "/"):
             return _redirect(page_url(self.key))
         if path == API + "version":
-            with self.state_lock:
-                data = {"version": self.version, "errors": sum(len(v) for v in self.errors.values())}
-            return Response(HTTPStatus.OK, json.dumps(data).encode(), "application/json")
+            return Response(HTTPStatus.OK, json.dumps(self.state()).encode(), "application/json")
         if path == API + "errors":
             return Response(HTTPStatus.OK, self.error_page().encode("utf-8"), "text/html; charset=utf-8")
         if path == API + "switch":
@@ -209,7 +245,7 @@ class Preview:
             return _text(HTTPStatus.NOT_FOUND, "not found")
         if path == "/favicon.ico":  # browsers ask for it on every page; the packs have none
             return Response(HTTPStatus.NO_CONTENT)
-        return self.file(path)
+        return self.file(path, versioned=bool(query.get("v")))
 
     def switch(self, query: dict[str, list[str]]) -> Response:
         given = {}
@@ -231,7 +267,10 @@ class Preview:
             page = "index.html"
         return _redirect(page_url(target, page), HTTPStatus.SEE_OTHER)
 
-    def file(self, path: str) -> Response:
+    def file(self, path: str, versioned: bool = False) -> Response:
+        """A file of a pack's site. A theme file asked for with its checksum (``furo.css?v=…``) may be kept
+        by the browser: another content gets another checksum, so a reload after a rebuild fetches only
+        the page."""
         segments = _safe_segments(path)
         if segments is None:
             return _text(HTTPStatus.FORBIDDEN, "refused: the preview serves only files inside the build folder")
@@ -241,8 +280,10 @@ class Preview:
             return _text(HTTPStatus.NOT_FOUND, "not found: not a pack of this course (see /)")
         if len(segments) == 1 or segments[1:] == [""]:
             return _redirect(page_url(key))
+        if segments[1].endswith(".pdf") or segments[1] == "handouts":
+            return self.pdf(key, segments[1:])
         if segments[1] != "site":
-            return _text(HTTPStatus.NOT_FOUND, "not found: only the site of a pack is served")
+            return _text(HTTPStatus.NOT_FOUND, "not found: only the site and manuals of a pack are served")
         rest = segments[2:]
         if not rest or rest[-1] == "":
             rest = [s for s in rest if s] + ["index.html"]
@@ -250,7 +291,7 @@ class Preview:
             return _text(HTTPStatus.NOT_FOUND, "not found")
         if rest[-1].endswith(".html"):
             self.ensure(key)
-        version = self.version  # before reading the page: a rebuild after this reloads it
+        version = self.state()["version"]  # before reading the page: a rebuild after this reloads it
         site = self.site(key)
         if not site.is_dir():
             return Response(HTTPStatus.SERVICE_UNAVAILABLE, self.error_page(key).encode("utf-8"),
@@ -272,7 +313,23 @@ class Preview:
         if real.suffix == ".html":
             page = "/".join(rest)
             data = inject(data.decode("utf-8", errors="replace"), self.overlay(key, page, version)).encode("utf-8")
-        return Response(HTTPStatus.OK, data, kind)
+        kept = {"Cache-Control": "max-age=86400, immutable"} if versioned and rest[0] == "_static" else {}
+        return Response(HTTPStatus.OK, data, kind, kept)
+
+    def pdf(self, key: PackKey, rest: list[str]) -> Response:
+        """A PDF of a pack, made from the current content if it was not yet (see :mod:`.manuals`)."""
+        with self.build_lock:  # the content and its generation, as one
+            repo, generation = self.repo, self.generation
+        made, problems = self.manuals.make(repo, generation, key)
+        if problems is not None:
+            self._set_errors(f"{key.id} (PDF)", problems)
+        if not made:
+            return Response(HTTPStatus.SERVICE_UNAVAILABLE, self.error_page(key).encode("utf-8"),
+                            "text/html; charset=utf-8")
+        found = self.manuals.file(key, rest)
+        if found is None:
+            return _text(HTTPStatus.NOT_FOUND, "not found: this pack has no such PDF")
+        return Response(HTTPStatus.OK, found.read_bytes(), "application/pdf")
 
     # ---- HTML
 
@@ -281,11 +338,13 @@ class Preview:
         fields = [{"dim": dim, "label": DIMENSION_LABELS[dim], "current": getattr(key, dim),
                    "options": [(v, self.option_names.get(dim, {}).get(v, v)) for v in self.choices[dim]]}
                   for dim in DIMENSIONS]
+        manual = "facilitator-guide" if key.edition == "facilitator" else "participant-manual"
         return tool_page(__package__, "serve-picker.html.j2", fields=fields, errors=self.error_lines(key),
-                         page=page, pack_id=key.id, api=API, version=version)
+                         page=page, pack_id=key.id, api=API, version=version,
+                         pdf_url=quote(f"/{key.id}/{manual}.pdf"))
 
     def error_page(self, key: PackKey | None = None) -> str:
-        version = self.version  # read first: errors reported after it make the page reload
+        version = self.state()["version"]  # read first: errors reported after it make the page reload
         return tool_page(__package__, "serve-error.html.j2", errors=self.error_lines(key), api=API,
                          version=version, back_url=page_url(self.key), pack_id=self.key.id)
 

@@ -13,6 +13,10 @@ search index to replace their words. Left alone, that leaves behind what a clean
 - **words**: Sphinx takes a page out of each word's list of pages, but keeps a word no page holds any more
   (``"link": []``), so text removed from a page (or moved into the facilitator notes) stayed searchable
   in the index and in every package made from it. :func:`tidy` drops those words.
+- **pages around a changed one**: Sphinx writes again every page whose toctree lists a changed page, up to
+  the home page, in case its title changed. When what every page shows of the rest of the site has not
+  changed, those pages would be written the same; :func:`skip_parents` leaves them (after a one-session
+  edit in ``serve``, two pages written instead of four).
 - **checksums**: Sphinx remembers each static file's checksum by path for the life of the process;
   :func:`prepare` makes it forget them.
 - **files**: the pages of removed pages, images no page shows, downloads, the static files of an earlier
@@ -59,8 +63,16 @@ def pages_to_rewrite(app, env) -> list[str]:
     now = shared(app, env)
     before = getattr(env, _SHARED, None)
     setattr(env, _SHARED, now)  # pickled with the environment
+    app.coursepack_same_shared = now == before
     renamed = name_images(env.images)
     return sorted(env.found_docs if now != before else renamed)
+
+
+def skip_parents(app, builder) -> None:
+    """``write-started`` (the environment already saved): when what every page shows of the rest of the
+    site is as at the last build, Sphinx need not write the pages whose toctrees list a changed page."""
+    if getattr(app, "coursepack_same_shared", False):
+        builder.env.files_to_rebuild = {}
 
 
 def shared(app, env) -> str:
