@@ -41,7 +41,7 @@ def _facilitator_only(when, facilitator, participant) -> bool:
 
 def facilitator_only_texts(repo, key) -> list[str]:
     """Distinctive sentences of the pack that only its facilitator edition may contain: facilitator notes,
-    answer feedback, role briefs, facilitator-only materials, and the variant blocks (of sessions and materials) and activities that match the facilitator
+    answer feedback, role briefs, rubric level descriptors, facilitator-only materials, and the variant blocks (of sessions and materials) and activities that match the facilitator
     edition but not the participant one. Text around a ``{{ variable }}`` or a ``{directive}`` is kept.
 
     A sentence whose first 40 significant characters also occur in what the participant edition shows of the
@@ -60,6 +60,9 @@ def facilitator_only_texts(repo, key) -> list[str]:
             for a in s.activities:
                 if a.when is not None and _facilitator_only(a.when, facilitator, participant):
                     texts += sentences(a.instructions)
+                if a.rubric:  # the level descriptors: participants see the criteria only
+                    texts += [d for row in a.rubric.criteria for d in row.levels
+                              if len(d.split()) >= 4 and not leaked([d], _public_text(rmod.module))]
             for item in s.assessment:
                 texts += sentences(item.feedback or "")
                 for c in item.choices:

@@ -67,8 +67,10 @@ def test_contexts_are_broad_enough(repo):
 def test_every_module_is_complete(repo):
     modules = repo.catalogue.modules
     assert len(modules) >= 12
+    # a module that opens or closes a course (the course frame) may be shorter than a teaching module
+    frame = {c.modules[i] for c in repo.catalogue.courses.values() for i in (0, -1)}
     for module in modules.values():
-        assert len(module.sessions) >= 3, module.id
+        assert len(module.sessions) >= (1 if module.id in frame else 3), module.id
         assert module.objectives and module.key_points, module.id
         for session in module.sessions:
             assert session.activities, (module.id, session.id)

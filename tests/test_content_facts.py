@@ -59,7 +59,7 @@ def all_modules_repo(tmp_path_factory):
     turin = yaml.safe_load((REPO / "curriculum" / "gsc-turin.yml").read_text(encoding="utf-8"))
     modules = ["global-supply-chains"] + sorted(p.stem for p in (REPO / "modules").glob("*.yml")
                                                 if p.stem != "global-supply-chains")
-    course = {**turin, "id": ALL, "modules": modules, "outputs": ["html"],
+    course = {**turin, "id": ALL, "modules": modules, "electives": [], "outputs": ["html"],
               "schedule": {**turin["schedule"], "days": 30}}
     (root / "curriculum" / f"{ALL}.yml").write_text(yaml.safe_dump(course, allow_unicode=True), encoding="utf-8")
     return load_repo(root)

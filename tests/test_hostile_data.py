@@ -203,12 +203,15 @@ FULL = {
              "variants": [{"when": {"edition": "facilitator"}, "title": "Key", "body": "The key."}]},
             {"id": "roles", "kind": "role-card", "title": "Roles", "given_to": "role", "body": "A scenario.",
              "roles": [{"role": "Buyer", "brief": "Buy."}, {"role": "Seller", "brief": "Sell."}]}]),
+        d["sessions"][0]["activities"][0].update(rubric={"levels": ["Not yet", "Good"], "criteria": [
+            {"criterion": "Tiers shown", "levels": ["No tiers", "Three tiers"]}]}),
         d["sessions"][0]["assessment"][0].update(feedback="Tier 1 sells directly."),
         d["sessions"][0]["assessment"][0]["choices"][0].update(feedback="Right."),
         d["sessions"][0].update(variants=[{"when": {"sector": "agriculture"}, "title": "On farms",
                                            "body": "Farms."}])),
     "curriculum/sample.yml": lambda d: d.update(licence="CC BY 4.0", outputs=[
-        "html", "pdf", "scorm12", "scorm2004", "cc", "offline", "questions"]),
+        "html", "pdf", "scorm12", "scorm2004", "cc", "offline", "questions"],
+        electives=[{"id": "inspection", "title": "Inspection", "modules": ["inspection"]}]),
     "curriculum/contexts/countries/BD.yml": lambda d: (
         d.update(epz={"text": "EPZs exist.", "source": "https://example.org/epz", "as_of": "2024"},
                  notes=[{"text": "A note.", "source": "https://example.org/note", "as_of": "2024"}],
@@ -470,6 +473,7 @@ NOT_SHOWN = {
     ("Ratification", "as_of"): "read as a date (context.as_of_phrase); a text that is none is never printed",
     ("CountryFact", "as_of"): "read as a date (context.as_of_phrase); a text that is none is never printed",
     ("Fact", "note"): "how a fact was read: for maintainers, never printed",
+    ("ElectiveSet", "title"): "shown by `coursepack list` only; a pack does not name its elective set",
 }
 """Fields no output shows. The test checks that their markers indeed appear nowhere, so an entry that
 starts being shown must be taken out of this list (and is then scanned like the others)."""

@@ -40,6 +40,7 @@ FACILITATOR_ONLY_FIELDS = {
     ("When", "edition"),  # variant blocks and activities selected for the facilitator edition
     ("Material", "given_to"),  # `given_to: facilitator` materials
     ("Role", "brief"),  # role cards' confidential briefs
+    ("RubricCriterion", "levels"),  # what each level looks like; participants see the criteria only
 }
 """The fields of ``build_tools/content/model.py`` that only the facilitator edition shows, by hand."""
 
@@ -53,6 +54,7 @@ SECRETS = {
     "material answer key": ["zqxmaterialkeytitleqzx", "zqxmaterialkeyqzx"],
     "facilitator-only activity": ["zqxhiddenactivityaqzx", "zqxhiddeninstructionsaqzx",
                                   "zqxhiddenactivitybqzx", "zqxhiddeninstructionsbqzx"],
+    "rubric levels": ["zqxrubricaqzx", "zqxrubricbqzx"],
     "facilitator-only variant": ["zqxvarianttitleaqzx", "zqxvariantbodyaqzx", "zqxvariantbodybqzx",
                                  "zqxvarianttitlecqzx", "zqxvariantbodycqzx", "zqxvariantbodydqzx",
                                  "zqxvariantbodyeqzx"],
@@ -69,7 +71,7 @@ PARTICIPANT_CLOCKS = ["10:23"]
 
 FACILITATOR_LABELS = ["Facilitator notes", "[correct]", "Detailed timetable with activity timings",
                       "Participant manual, page", "Preparation", "Print list", "Confidential: for this role only",
-                      "Facilitator only: not for participants"]
+                      "Facilitator only: not for participants", "Rubric"]
 """Labels (``templates/labels/en.yml``) that only facilitator material carries."""
 
 PUBLIC_MATERIALS = ["zqxpublicmaterialtitleqzx", "zqxpublicmaterialbodyqzx", "zqxpubliccasetitleqzx",
@@ -80,9 +82,9 @@ PUBLIC = ["zqxpublicsummaryqzx", "zqxpublicsummarybqzx", "zqxpublicbodyaqzx", "z
           "zqxpublicbodycqzx", "zqxpublicactivityaqzx", "zqxpublicactivitybqzx", "zqxpublicinstructionsaqzx",
           "zqxpublicinstructionsbqzx", "zqxpublicquestionaqzx", "zqxpublicquestionbqzx", "zqxpublicchoiceaqzx",
           "zqxpublicchoicebqzx", "zqxpublicchoicecqzx", "zqxpublicchoicedqzx", "zqxpublicvarianttitleqzx",
-          "zqxpublicvariantaqzx", "zqxpublicvariantbqzx", *PUBLIC_MATERIALS]
+          "zqxpublicvariantaqzx", "zqxpublicvariantbqzx", *PUBLIC_MATERIALS, "zqxpubliccriterionqzx"]
 """Tokens every participant output shows: activity titles and instructions, questions and choices, the
-variants selected for the participant edition, and the materials given to participants."""
+variants selected for the participant edition, the materials given to participants, and rubric criteria."""
 
 PACKAGES = ["scorm12", "scorm2004", "cc", "offline"]
 DIMS = {"audience": "labour-inspectors", "sector": "garment-textile", "country": "BD", "region": "asia-pacific",
@@ -167,6 +169,7 @@ TEMPLATE_GUARDS = {
     "facilitator and rs.materials": "the preparation box: SECRETS['facilitator materials'], the label Preparation",
     "facilitator and print_list": "the label Print list",
     "t.roles and not facilitator": "role names for participants (PUBLIC_MATERIALS); briefs: SECRETS['role briefs']",
+    "activity.rubric and facilitator": "SECRETS['rubric levels'], the label Rubric",
     "notes": "SECRETS['facilitator notes'], the label Facilitator notes",
     "f.notes": "SECRETS['facilitator notes'], the label Facilitator notes",
     "facilitator and choice.correct": "the label [correct]",
@@ -200,6 +203,7 @@ def test_every_facilitator_only_field_of_the_tree_holds_a_listed_token():
             for item in s.get("assessment", []):
                 fields += [item.get("feedback")] + [c.get("feedback") for c in item["choices"]]
             for a in s.get("activities", []):
+                fields += [d for row in (a.get("rubric") or {}).get("criteria", []) for d in row["levels"]]
                 if a.get("when") and facilitator_only(a["when"]):
                     fields += [a["title"], a["instructions"]]
                     hidden_uses.update(a.get("materials", []))

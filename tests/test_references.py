@@ -29,6 +29,9 @@ CASES = {
                              "unknown-country", "BG", dict(LABOUR, country="bg")),
     "Course.modules": ("curriculum/sample.yml", "modules: [intro, inspection]", "modules: [intro, inspections]",
                        "unknown-module", "inspections", LABOUR),
+    "ElectiveSet.modules": ("curriculum/sample.yml", "modules: [intro, inspection]",
+                            "modules: [intro, inspection]\nelectives:\n  - {id: one, modules: [inspections]}",
+                            "elective-not-in-course", "inspections", LABOUR),
     "Module.audiences": ("modules/inspection.yml", "audiences: [labour-inspectors]", "audiences: [labour-inspector]",
                          "unknown-audience", "labour-inspector", LABOUR),
     "Module.sectors": ("modules/inspection.yml", "audiences: [labour-inspectors]",
@@ -54,7 +57,7 @@ CASES = {
 
 ID_TYPES = (m.Slug, m.CountryCode, m.InstrumentCode, m.LangCode)
 OWN_IDS = {"Module.id", "Session.id", "AssessmentItem.id", "Material.id", "Course.id", "Audience.id", "Sector.id", "Region.id",
-           "Instrument.code", "Country.code"}
+           "Instrument.code", "Country.code", "ElectiveSet.id"}
 """Fields that are the entry's own id, not a reference."""
 NOT_CATALOGUE = {"Course.languages", "Course.fallback_languages", "Country.languages"}
 """Language codes a course or country declares; no catalogue lists languages (a `when: language` must

@@ -20,8 +20,9 @@ COURSE = Course.model_validate({
     "modules": ["intro"], "schedule": {"days": 1}})
 
 
-def key(audience="labour-inspectors", sector="agriculture", country="BD", language="en", edition="participant"):
-    return PackKey("gsc-turin", audience, sector, country, language, edition)
+def key(audience="labour-inspectors", sector="agriculture", country="BD", language="en", edition="participant",
+        electives=""):
+    return PackKey("gsc-turin", audience, sector, country, language, edition, electives)
 
 
 # --------------------------------------------------------------------------- ids
@@ -39,7 +40,9 @@ def test_pack_id_reads_course_and_dimensions_with_a_lower_case_country():
      key("workers-organizations", country="HN", language="fr", edition="facilitator")),
     ("gsc-turin.labour-inspectors.agriculture.BD.en.participant", key()),  # the country is read in capitals
     ("gsc-turin.labour-inspectors.agriculture.bd.en", None),  # five parts
-    ("gsc-turin.labour-inspectors.agriculture.bd.en.participant.pdf", None),  # seven
+    # a seventh part names an elective set other than the default (checked against the course on use)
+    ("gsc-turin.labour-inspectors.agriculture.bd.en.participant.osh", key(electives="osh")),
+    ("gsc-turin.labour-inspectors.agriculture.bd.en.participant.osh.pdf", None),  # eight
     ("gsc-turin", None),
     ("", None),
 ])

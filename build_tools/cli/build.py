@@ -41,7 +41,7 @@ def run(args, root: Path) -> int:
     out = (args.output or root / "_build").resolve()
     command = {"command": "build", "target": args.target, "root": str(root), "output": str(out),
                "format": args.format,
-               **{d: getattr(args, d) for d in DIMENSIONS}}
+               **{d: getattr(args, d) for d in DIMENSIONS}, "electives": args.electives}
     fingerprint = unchanged.fingerprint(root, command)  # before anything is read: a later edit is seen next time
     if not args.force and _still_built(args, out, _with_packs(fingerprint, out)):
         return 0

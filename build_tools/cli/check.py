@@ -62,6 +62,25 @@ def _summary(cat, problems) -> dict:
         "audiences": len(cat.audiences), "sectors": len(cat.sectors), "countries": len(cat.countries),
         "instruments": len(cat.instruments),
         "errors": len(problems.errors), "warnings": len(problems.items) - len(problems.errors),
+        **_teaching(cat),
+    }
+
+
+def _teaching(cat) -> dict:
+    """Which courses teach each module (core or elective), and how many single-answer items have four options."""
+    singles = {mid: [item for s in mod.sessions for item in s.assessment if sum(c.correct for c in item.choices) == 1]
+               for mid, mod in cat.modules.items()}
+    total = sum(len(items) for items in singles.values())
+    four = sum(len(item.choices) == 4 for items in singles.values() for item in items)
+    return {
+        "four_option_share": round(four / total, 3) if total else None,
+        "module_detail": {mid: {
+            "courses": [c.id for c in cat.courses.values() if mid in c.modules],
+            "electives_in": [c.id for c in cat.courses.values() if mid in c.elective_modules],
+            "single_answer": len(singles[mid]),
+            "four_option_share": round(sum(len(i.choices) == 4 for i in singles[mid]) / len(singles[mid]), 3)
+            if singles[mid] else None,
+        } for mid in sorted(cat.modules)},
     }
 
 

@@ -82,6 +82,7 @@ def pick(args, root: Path, cat, repo=None):
     from ..resolve.keys import DIMENSIONS, PackKey, select
 
     given = {d: getattr(args, d) for d in DIMENSIONS}
+    given["electives"] = getattr(args, "electives", None)
     target = args.target
     if target is None:
         named = sample(root)
@@ -91,7 +92,8 @@ def pick(args, root: Path, cat, repo=None):
         given = {**named, **{k: v for k, v in given.items() if v}}
     key = PackKey.parse(target) if "." in target else None
     if "." in target and key is None:
-        raise SelectionError(f"{target!r} is not a pack id (course.audience.sector.country.language.edition)")
+        raise SelectionError(f"{target!r} is not a pack id "
+                             "(course.audience.sector.country.language.edition, then the elective set if not the default)")
     course_id = key.course if key else target
     if course_id not in cat.courses and repo is not None and repo.is_unloadable("course", course_id):
         validated(repo, {course_id})  # its file could not be read: say why
@@ -99,5 +101,5 @@ def pick(args, root: Path, cat, repo=None):
         hint = did_you_mean(course_id, cat.courses) or "see `coursepack list`"
         raise SelectionError(f"unknown course {course_id!r}; {hint}")
     if key:
-        given = {d: getattr(key, d) for d in DIMENSIONS}
+        given = {**{d: getattr(key, d) for d in DIMENSIONS}, "electives": key.electives or given["electives"]}
     return select(cat.courses[course_id], given)

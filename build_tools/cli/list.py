@@ -59,13 +59,23 @@ def summary(course) -> dict[str, list[str]]:
 def _print_json(courses, modules) -> None:
     from ..resolve.keys import expand
 
+    modules = list(modules)
     print(json.dumps({
         "courses": [{"id": c.id, "kind": c.kind, "title": c.title, "languages": c.languages,
-                     "modules": c.modules, "offered_for": summary(c), "packs": [k.id for k in expand(c)]}
+                     "modules": c.modules, "core": c.core_modules,
+                     "electives": [{"id": es.id, "title": set_title(es, modules), "modules": es.modules,
+                                    "default": i == 0} for i, es in enumerate(c.electives)],
+                     "offered_for": summary(c), "packs": [k.id for k in expand(c)]}
                     for c in courses],
         "modules": [{"id": mod.id, "title": mod.title, "version": mod.version, "status": mod.status,
                      "sessions": len(mod.sessions), "minutes": mod.minutes} for mod in modules],
     }, indent=2, ensure_ascii=False))
+
+
+def set_title(es, modules) -> str:
+    """An elective set's title: its own, or its modules' titles."""
+    titles = {mod.id: mod.title for mod in modules}
+    return es.title or "; ".join(titles.get(mid, mid) for mid in es.modules)
 
 
 def _print_ids(course) -> None:
@@ -83,6 +93,11 @@ def _print_course(course) -> None:
         print(f"  {name + ':':<11} {len(values):>3}  {', '.join(values)}")
     sizes = " x ".join(str(len(v)) for n, v in summary(course).items() if n != "formats")
     print(f"  {'packs:':<11} {len(expand(course)):>3}  ({sizes}; each built in the formats above)")
+    if course.electives:
+        print(f"\nCore modules: {', '.join(course.core_modules)}")
+        print("Elective sets (--electives SET; a pack id of another set than the default ends in .SET):")
+        for i, es in enumerate(course.electives):
+            print(f"  {es.id:<28} {', '.join(es.modules)}{'  (default)' if i == 0 else ''}")
     print(f"\nRun `coursepack list {course.id} --ids` for every pack id "
           f"(course.audience.sector.country.language.edition).")
 

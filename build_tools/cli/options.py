@@ -22,6 +22,8 @@ def add_pack_selection(p: argparse.ArgumentParser, edition_default: str) -> None
     for dim in DIMENSIONS[:-1]:
         p.add_argument(f"--{flag(dim)}", dest=dim, help=helps[dim])
     p.add_argument("--edition", choices=["participant", "facilitator"], help=f"default: {edition_default}")
+    p.add_argument("--electives", metavar="SET", help="elective set id (see `coursepack list COURSE`); "
+                                                     "default: the course's first set")
 
 
 def port(text: str) -> int:

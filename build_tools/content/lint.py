@@ -19,6 +19,7 @@ first layer and the one that gives trainers a file:line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -47,6 +48,16 @@ ROLES: frozenset[str] = frozenset()
 """No role is allowed: the glossary page is a plain definition list, so {term} could not resolve."""
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 ASSETS = "assets"
+MODULE_SCHEME = "module:"
+"""A link to another module of the pack: ``[the module on labour inspection](module:labour-inspection)``.
+The site links it to the module's page, the manuals to its first page; ``check`` makes sure that every pack
+that has the linking module has the linked one too (:func:`module_reference_problems`)."""
+MODULE_LINK = re.compile(r"\]\(" + MODULE_SCHEME + r"([^)\s]*)\)")
+PROSE_REFERENCE = re.compile(
+    r"\b(?:the\s+(?:first|second|third|next|previous|preceding|following|last)\s+module|the\s+module\s+on|"
+    r"see\s+module|module\s+\d+)\b(?!s)", re.IGNORECASE)
+"""A reference to another module written as prose: which module it means changes with the course and the
+elective set, so ``check`` asks for a ``module:`` link instead."""
 
 MYST_EXTENSIONS = ["colon_fence", "deflist"]
 """MyST extensions enabled in the build (``conf.py`` reads this list): none of them runs code."""
@@ -88,6 +99,52 @@ def lint_module(module: m.Module, src, cat: m.Catalogue) -> list[Problem]:
         facts = variant.when.required_facts() if variant else frozenset()
         for offset, code, message, hint in lint_text(text, cat, heading=2 if titled else 1, facts=facts):
             problems.append(Problem(src.text_line(path, offset), code, message, hint))
+        for offset, phrase in prose_references(text):
+            problems.append(Problem(
+                src.text_line(path, offset), "module-reference-text",
+                f"{phrase!r} refers to another module in words; which module it is depends on the course and "
+                f"its elective set", "link it: [the module on labour inspection](module:labour-inspection), so "
+                "that check can tell whether every pack has that module", "warning"))
+    return problems
+
+
+def prose_references(text: str) -> Iterator[tuple[int, str]]:
+    """(line offset, phrase) of each reference to a module written in words, outside links."""
+    plain = re.sub(r"\[[^\]]*\]\([^)]*\)", lambda mt: " " * len(mt.group(0)), text)
+    for found in PROSE_REFERENCE.finditer(plain):
+        yield text[:found.start()].count("\n"), found.group(0)
+
+
+def module_links(module: m.Module) -> Iterator[tuple[tuple, int, str]]:
+    """(data path, line offset, module id) of every ``module:`` link in a module's trainer text."""
+    for path, text in text_fields(module):
+        for found in MODULE_LINK.finditer(text):
+            yield path, text[:found.start()].count("\n"), found.group(1)
+
+
+def module_reference_problems(course: m.Course, cat: m.Catalogue, source) -> list[Problem]:
+    """A ``module:`` link to a module that some pack of ``course`` (an elective set, an audience, a sector)
+    does not have, once per linking text and linked module, naming one such pack. ``source(module_id)``
+    gives a module's :class:`~build_tools.content.repository.Source`."""
+    problems, seen = [], set()
+    for set_id in course.elective_set_ids():
+        listed = [mid for mid in course.pack_modules(set_id) if mid in cat.modules]
+        for audience in course.offered_for.audiences:
+            for sector in course.offered_for.sectors:
+                has = [mid for mid in listed if cat.modules[mid].applies_to(audience, sector)]
+                for mid in has:
+                    for path, offset, target in module_links(cat.modules[mid]):
+                        if target in has or target not in cat.modules or (mid, path, target) in seen:
+                            continue
+                        seen.add((mid, path, target))
+                        chosen = course.elective_set(set_id)
+                        which = f"elective set {chosen.id!r}, " if chosen else ""
+                        problems.append(Problem(
+                            source(mid).text_line(path, offset), "module-reference-outside-pack",
+                            f"this text links to module {target!r}, which packs of course {course.id!r} "
+                            f"({which}audience {audience!r}, sector {sector!r}) do not have",
+                            "write the passage so that it stands without that module, or make the course "
+                            "teach both in every pack"))
     return problems
 
 
@@ -274,6 +331,83 @@ def _lint_inline(tok, line: int, cat: m.Catalogue):
                     "write what the image shows between the brackets: ![a map of the supply chain](…)"
         elif child.type == "link_open":
             href = str(child.attrs.get("href", ""))
-            if not href.startswith(LINK_SCHEMES):
+            if href.startswith(MODULE_SCHEME):
+                target = href[len(MODULE_SCHEME):]
+                if target not in cat.modules:
+                    yield line, "unknown-module", f"the link names module {target!r}, which does not exist", \
+                        did_you_mean(target, cat.modules) or "module ids are the file names in modules/"
+            elif not href.startswith(LINK_SCHEMES):
                 yield line, "link-target", f"the link target {href!r} is not a web address", \
-                    "link to https:// pages only; other pages of the pack are linked automatically"
+                    "link to https:// pages, or to another module as [its title](module:module-id)"
+
+
+# --------------------------------------------------------------------------- answer keys
+
+KEY_POSITION_LIMIT = 0.40
+"""More than this share of a module's keys (and more than one) at one position, after shuffling, is a warning."""
+KEY_LONGEST_LIMIT = 0.50
+"""More than this share of a module's single-answer items with the key as the longest option is a warning."""
+
+
+def answer_key_problems(cat: m.Catalogue, source) -> list[Problem]:
+    """Answer keys a participant could guess without reading: a module whose keys, in the order a pack of a
+    course shows them (the course's first pack; the shuffle balances every pack alike), crowd on one
+    position, or whose key is the longest option too often. ``source(module_id)`` gives its Source."""
+    from ..resolve.keys import expand
+    from ..resolve.shuffle import crowded_position, key_is_longest, key_positions, pack_seed, shuffle_module
+
+    problems = []
+    for mid, module in cat.modules.items():
+        items = [item for s in module.sessions for item in s.assessment]
+        singles = [item for item in items if sum(c.correct for c in item.choices) == 1]
+        for course in cat.courses.values():
+            if mid not in course.modules:
+                continue
+            seed = pack_seed(expand(course)[0])
+            crowded = crowded_position(key_positions(shuffle_module(seed, mid, module.sessions)), KEY_POSITION_LIMIT)
+            if crowded:
+                position, count = crowded
+                problems.append(Problem(
+                    source(mid).at("sessions"), "answer-keys-cluster",
+                    f"in packs of course {course.id!r}, {count} of the module's {len(singles)} single-answer keys "
+                    f"are option {'abcdefghij'[position]}, even after shuffling", "give single-answer items four "
+                    "options: with fewer, the keys cannot spread over the positions", "warning"))
+                break
+        longest = [item.id for item in singles if key_is_longest(item)]
+        if len(longest) > 1 and len(longest) > KEY_LONGEST_LIMIT * len(singles):
+            problems.append(Problem(
+                source(mid).at("sessions"), "answer-key-longest",
+                f"the right answer is the longest option in {len(longest)} of {len(singles)} single-answer items "
+                f"({', '.join(longest)})", "shorten the keys or lengthen the distractors with the same care: "
+                "participants learn to pick the longest option", "warning"))
+    return problems
+
+
+# --------------------------------------------------------------------------- rubrics
+
+OUTPUT_PRESENTED = re.compile(
+    r"\bpresents?\s+(?:your|its|their|the\s+(?:plan|route|results?|answers?|map|profile))\b"
+    r"|\bpresent\s+(?:in|on)\s+(?:\w+\s+)?(?:minutes?|flipchart)\b|\bready\s+to\s+present\b"
+    r"|\b(?:plan|output|work|result|answer)s?\s+(?:is|are|will\s+be)\s+assessed\b|\bpeer[- ]review|\bfor\s+feedback\b",
+    re.IGNORECASE)
+"""Instructions that make an activity's output something judged: presented to the group, assessed, reviewed."""
+
+
+def rubric_problems(module: m.Module, src) -> list[Problem]:
+    """An activity whose output is presented or assessed needs a rubric: on the activity itself, or on an
+    earlier activity of the same session that produced the output (a draft, then its peer review)."""
+    problems = []
+    for si, session in enumerate(module.sessions):
+        ruled = False
+        for ai, activity in enumerate(session.activities):
+            ruled = ruled or activity.rubric is not None
+            found = OUTPUT_PRESENTED.search(activity.instructions)
+            if found and not ruled:
+                problems.append(Problem(
+                    src.text_line(("sessions", si, "activities", ai, "instructions"),
+                                  activity.instructions[:found.start()].count("\n")),
+                    "output-without-rubric", f"the output of activity {activity.title!r} is presented or "
+                    f"assessed ({' '.join(found.group(0).split())!r}) but has no rubric", "add `rubric:` with `levels:` and "
+                    "`criteria:` to the activity, so that facilitators judge it alike and participants know "
+                    "what counts", "warning"))
+    return problems

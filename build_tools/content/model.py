@@ -19,10 +19,13 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstr
                       model_validator)
 from pydantic_core import PydanticCustomError
 
-# The contexts and the field types live in their own modules; they are names of the model too, so
-# ``model.Country`` or ``from build_tools.content.model import Slug`` keep working for every reader of the content.
+# The contexts, the course format and the field types live in their own modules; they are names of the model
+# too, so ``model.Country`` or ``from build_tools.content.model import Slug`` keep working for every reader.
 from .contexts import (FACT_KINDS, Audience, AudiencesFile, Country, CountryFact, Fact,  # noqa: F401
-                       FactKind, GlossaryFile, Instrument, InstrumentsFile, Ratification, Region, RegionsFile, Sector, SectorsFile, Sourced, Term)
+                       FactKind, GlossaryFile, Instrument, InstrumentsFile, Ratification, Region, RegionsFile, Sector,
+                       SectorsFile, Sourced, Term)
+from .courses import (BUILD_FORMATS, EXPORT_FORMATS, FORMATS, PARTICIPANT_FORMATS, Break, Course,  # noqa: F401
+                      ElectiveSet, OfferedFor, Output, Schedule)
 from .fields import (EDITIONS, SLUG_RE, Clock, CountryCode, InstrumentCode, IsoDate, LangCode, OneLine,  # noqa: F401
                      Slug, Strict, Text, rules_apply)
 
@@ -107,6 +110,37 @@ ActivityType = Literal[
 ]
 
 
+class RubricCriterion(Strict):
+    """One row of a rubric: what is judged, and what each level looks like."""
+
+    criterion: OneLine
+    """What is judged, e.g. "Actions within the institution's mandate"."""
+    levels: list[OneLine] = Field(min_length=2)
+    """What the output shows at each level, one line each, in the order of the rubric's ``levels``: the
+    facilitator edition only (participants see the criteria)."""
+
+
+class Rubric(Strict):
+    """How an assessed output (a plan, a presentation, a negotiated agreement) is judged: criteria × levels.
+    The facilitator edition shows the whole table; the participant edition the criteria only."""
+
+    levels: list[OneLine] = Field(min_length=2)
+    """The levels' names, lowest first, e.g. ``[Not yet, Good, Strong]``."""
+    criteria: list[RubricCriterion] = Field(min_length=1)
+    """What is judged, one row each."""
+
+    @model_validator(mode="after")
+    def _full_rows(self) -> Rubric:
+        for row in self.criteria:
+            if len(row.levels) != len(self.levels):
+                raise PydanticCustomError(
+                    "rubric-row", "criterion '{criterion}' describes {n} level(s) but the rubric has {levels}; "
+                    "write one line for each of: {names}",
+                    {"criterion": row.criterion, "n": len(row.levels), "levels": len(self.levels),
+                     "names": ", ".join(self.levels)})
+        return self
+
+
 class Activity(Strict):
     """Something participants do during a session."""
 
@@ -123,6 +157,8 @@ class Activity(Strict):
     supplies. Never free text: ``check`` reports an id that is not a material of the module."""
     when: When | None = None
     """Only in the packs this selects; always shown when absent."""
+    rubric: Rubric | None = None
+    """For an activity whose output is assessed: the criteria and levels it is judged by."""
 
 
 class Choice(Strict):
@@ -298,101 +334,6 @@ class Module(Strict):
     def minutes(self) -> int:
         """Total planned minutes of all sessions."""
         return sum(s.minutes for s in self.sessions)
-
-
-# --------------------------------------------------------------------------- courses
-
-
-class Break(Strict):
-    """A fixed break in each day, e.g. lunch."""
-
-    title: OneLine
-    """As shown in the timetable, e.g. "Lunch"."""
-    at: Clock
-    """Start time, 24-hour ``HH:MM``; quote it (``"10:30"``)."""
-    minutes: int = Field(gt=0, le=240)
-    """Length in minutes."""
-
-
-class Schedule(Strict):
-    """The course's days: sessions are placed in order into the time between breaks."""
-
-    days: int = Field(gt=0, le=60)
-    """Number of teaching days."""
-    day_start: Clock = "09:00"
-    """Start of each day, ``HH:MM``."""
-    day_end: Clock = "17:00"
-    """End of each day, ``HH:MM``."""
-    breaks: list[Break] = []
-    """Fixed daily breaks."""
-    start_date: IsoDate | None = None
-    """First day of the course, ``YYYY-MM-DD``, if the course has fixed dates."""
-
-
-class OfferedFor(Strict):
-    """The pack dimensions a course is offered for: one pack per combination."""
-
-    audiences: list[Slug] = Field(min_length=1)
-    """Audience ids."""
-    sectors: list[Slug] = Field(min_length=1)
-    """Sector ids."""
-    countries: list[CountryCode] = Field(min_length=1)
-    """ISO 3166 alpha-2 codes of the countries with a country pack."""
-
-
-BUILD_FORMATS = ("html", "pdf")
-"""What ``coursepack build`` makes without an export: the site and the manuals."""
-EXPORT_FORMATS = ("scorm12", "scorm2004", "cc", "offline", "questions")
-"""The packages ``coursepack export`` makes from a built site (``questions`` from the pack alone)."""
-PARTICIPANT_FORMATS = ("scorm12", "scorm2004", "cc", "offline")
-"""The exports made from the participant edition only (the question bank is the facilitator's)."""
-FORMATS = BUILD_FORMATS + EXPORT_FORMATS
-"""Every output format, in the order the command line and the schema list them."""
-
-Output = Literal[FORMATS]
-
-
-class Course(Strict):
-    """A course: an ordered selection of modules, offered for some audiences, sectors and countries."""
-
-    id: Slug
-    """Unique id; also the file name (``curriculum/<id>.yml``)."""
-    kind: Literal["turin", "regional", "e-campus", "blended"]
-    """Delivery: face to face at the Turin Centre, at a regional centre, online on the e-campus, or both."""
-    title: OneLine
-    """Course title as shown on covers."""
-    centre: OneLine
-    """Training centre delivering the course (author of the PDFs)."""
-    summary: Text
-    """What the course offers and to whom."""
-    languages: list[LangCode] = Field(min_length=1)
-    """Languages the course is offered in; the first is the source language."""
-    offered_for: OfferedFor
-    """Dimensions the course expands to."""
-    modules: list[Slug] = Field(min_length=1)
-    """Modules in teaching order."""
-    schedule: Schedule
-    """Days and times."""
-    outputs: list[Output] = ["html", "pdf"]
-    """What a build of this course produces."""
-    editions: list[Literal["participant", "facilitator"]] = list(EDITIONS)
-    """Editions built."""
-    cohort: int = Field(default=25, gt=0, le=1000)
-    """Participants the course is planned for: the print list counts copies for them."""
-    group_size: int = Field(default=5, gt=0, le=100)
-    """Participants per group in group work: one copy of a group material, one set of role cards each."""
-    paper: Literal["a4", "letter"] = "a4"
-    """Paper size of the printed manuals."""
-    licence: OneLine = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
-    """Licence printed in the manuals' imprint."""
-    fallback_languages: list[LangCode] = []
-    """Languages whose packs may show source-language text (marked as such) where a translation is missing
-    or out of date. Packs in any other language need complete, current translations."""
-
-    @property
-    def source_language(self) -> str:
-        """The language the YAML is written in: the first of ``languages``."""
-        return self.languages[0]
 
 
 class Catalogue(BaseModel):

@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import Location, Problems, did_you_mean
 from . import model as m
-from .lint import ASSETS, lint_module, text_fields
+from .electives import check_electives, check_modules_in_courses
+from .lint import ASSETS, answer_key_problems, lint_module, module_reference_problems, rubric_problems, text_fields
 from .materials import check_materials
 from .repository import Repo, Source
 from .scope import outside_the_build
@@ -44,6 +45,7 @@ def validate(repo: Repo, courses: Iterable[str] | None = None, *, translations: 
         _check_module(module, src, repo)
         check_materials(module, src, problems)
         problems.extend(lint_module(module, src, cat))
+        problems.extend(rubric_problems(module, src))
     _check_prerequisite_cycles(repo, problems)
     if courses is None:  # `check`: every file still holding TODO markers (`coursepack new` writes them)
         from .drafts import draft_problems
@@ -52,9 +54,14 @@ def validate(repo: Repo, courses: Iterable[str] | None = None, *, translations: 
     for cid, course in cat.courses.items():
         if cid in wanted:
             _check_course(course, repo.source("course", cid), repo)
+            problems.extend(module_reference_problems(course, cat, lambda mid: repo.source("module", mid)))
     for code, country in cat.countries.items():
         _check_country(country, repo.source("country", code), repo)
     _check_outside_links(repo, used & set(cat.modules))
+    if courses is None:  # the whole content: keys and the modules no course teaches
+        problems.extend(answer_key_problems(cat, lambda mid: repo.source("module", mid)))
+    if courses is None and not problems.errors:  # a course that did not load would make every module "unused"
+        check_modules_in_courses(repo)
     if translations:
         from ..resolve.localize import translation_problems
 
@@ -288,15 +295,19 @@ def _check_course(course: m.Course, src: Source, repo: Repo) -> None:
                 problems.add(src.at("modules", i), "prerequisite-order",
                              f"module {mid!r} comes before its prerequisite {pre!r}",
                              f"move {pre!r} above {mid!r} in `modules:`")
+    check_electives(course, src, problems, position)
     if _check_schedule_shape(course.schedule, src, problems):
-        _check_schedule(course, src, cat, problems, list(position))
+        for set_id in course.elective_set_ids():
+            listed = [mid for mid in course.pack_modules(set_id) if mid in position]
+            _check_schedule(course, src, cat, problems, listed, set_id)
     if "facilitator" in course.editions and "participant" not in course.editions:
         problems.add(src.at("editions"), "facilitator-needs-participant",
                      "a course with the facilitator edition needs the participant edition too: the facilitator "
                      "guide quotes the pages of the participant manual", "add participant to `editions`")
 
 
-def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: Problems, modules: list[str]) -> None:
+def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: Problems, modules: list[str],
+                    set_id: str = "") -> None:
     worst = None
     seen_too_long: set = set()
     for audience, sector in itertools.product(course.offered_for.audiences, course.offered_for.sectors):
@@ -315,13 +326,15 @@ def _check_schedule(course: m.Course, src: Source, cat: m.Catalogue, problems: P
     if worst:
         overflow, audience, sector = worst
         day_end = course.schedule.day_end
+        chosen = course.elective_set(set_id)
+        electives = f", elective set {chosen.id!r}" if chosen else ""
         problems.add(
             src.at("schedule"), "schedule-overflow",
             f"the sessions do not fit the schedule: {overflow.minutes} minutes of sessions are left over after "
-            f"day {overflow.day} ends at {day_end} (pack for audience {audience!r}, sector {sector!r}; "
+            f"day {overflow.day} ends at {day_end} (pack for audience {audience!r}, sector {sector!r}{electives}; "
             f"first session left over: {overflow.sessions[0][0]}/{overflow.sessions[0][1]})",
             f"add {-(-overflow.minutes // _day_minutes(course.schedule))} day(s) to `days`, lengthen the days, "
-            f"or remove a module")
+            "or remove a module" + (" (or move it to an elective set)" if course.electives else ""))
 
 
 def _check_schedule_shape(schedule: m.Schedule, src: Source, problems: Problems) -> bool:

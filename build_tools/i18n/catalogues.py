@@ -61,6 +61,8 @@ def module_units(module: m.Module) -> Iterator[Unit]:
             ab, ap = f"{base}.activities[{ai}]", path + ("activities", ai)
             yield Unit(f"{ab}.title", ap + ("title",), a.title)
             yield Unit(f"{ab}.instructions", ap + ("instructions",), a.instructions)
+            if a.rubric:
+                yield from _rubric_units(f"{ab}.rubric", ap + ("rubric",), a.rubric)
         for qi, q in enumerate(s.assessment):
             qb, qp = f"{base}.assessment[{q.id}]", path + ("assessment", qi)
             yield Unit(f"{qb}.question", qp + ("question",), q.question)
@@ -75,8 +77,6 @@ def module_units(module: m.Module) -> Iterator[Unit]:
             if v.title:
                 yield Unit(f"{vb}.title", vp + ("title",), v.title)
             yield Unit(f"{vb}.body", vp + ("body",), v.body)
-
-
     yield from material_units(module)
 
 
@@ -94,6 +94,15 @@ def material_units(module: m.Module) -> Iterator[Unit]:
         for ri, r in enumerate(x.roles):
             yield Unit(f"{base}.roles[{ri}].role", path + ("roles", ri, "role"), r.role)
             yield Unit(f"{base}.roles[{ri}].brief", path + ("roles", ri, "brief"), r.brief)
+
+
+def _rubric_units(base: str, path: tuple, rubric: m.Rubric) -> Iterator[Unit]:
+    for li, level in enumerate(rubric.levels):
+        yield Unit(f"{base}.levels[{li}]", path + ("levels", li), level)
+    for ci, row in enumerate(rubric.criteria):
+        yield Unit(f"{base}.criteria[{ci}].criterion", path + ("criteria", ci, "criterion"), row.criterion)
+        for li, text in enumerate(row.levels):
+            yield Unit(f"{base}.criteria[{ci}].levels[{li}]", path + ("criteria", ci, "levels", li), text)
 
 
 def course_units(course: m.Course) -> Iterator[Unit]:

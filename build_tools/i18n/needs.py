@@ -107,7 +107,8 @@ def pack_needs(cat: m.Catalogue, key: PackKey) -> list[Need]:
     course, country = cat.courses[key.course], cat.countries[key.country]
     dims = {"audience": key.audience, "sector": key.sector, "country": key.country, "region": country.region,
             "language": lang, "edition": key.edition, "facts": country.verified_facts()}
-    modules = [cat.modules[mid] for mid in course.modules if cat.modules[mid].applies_to(key.audience, key.sector)]
+    modules = [cat.modules[mid] for mid in course.pack_modules(key.electives)
+               if cat.modules[mid].applies_to(key.audience, key.sector)]
     from ..resolve.materials import resolve_materials
 
     needs = []

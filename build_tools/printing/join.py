@@ -73,6 +73,7 @@ def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[
                 raise ValueError(f"{len(items)} outline items but {len(levels)} levels")
             bookmarks.extend(zip(levels, items))
         _draw_frames(out, footer, footer_pages, headers)
+        _drop_dangling_links(out, dests)
         _finish(out, document, parent_tree, next_key, dests, bookmarks)
         # qpdf writes to memory, and Python writes the file: a write that fails (a full disk) then raises
         # OSError here, where qpdf writing to the file itself would abort the whole process (a C++
@@ -164,6 +165,15 @@ def _resolve_link(annot) -> None:
         del annot["/A"]
         annot.Dest = String(name)
         annot.Contents = String(name)
+
+
+def _drop_dangling_links(out, dests: dict) -> None:
+    """A link to a destination the joined document lacks (a handout holds one module; its text may link to
+    another module of the manual) keeps its text but goes nowhere: the link annotation loses its target."""
+    for page in out.pages:
+        for annot in page.obj.get("/Annots", []):
+            if "/Dest" in annot and str(annot.Dest) not in dests:
+                del annot["/Dest"]
 
 
 def _outline(piece, page_index: dict) -> list:

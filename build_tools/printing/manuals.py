@@ -195,7 +195,7 @@ class Source:
 def manual_source(repo: Repo, pack: Pack, labels: Labels, digest: str,
                   participant_pages: dict | None = None) -> Source:
     """Everything the manual is laid out from; ``participant_pages``: page by session key and material anchor."""
-    text = TrainerText(repo, pack, labels)
+    text = TrainerText(repo, pack, labels, module_link=lambda mid: f"#m-{mid}")
     titles = {name.removeprefix("admonition_"): value for name, value in labels.items()
               if name.startswith("admonition_")}
     admonitions = tuple(sorted(titles.items()))

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..atomic import replacing
-from ..content.lint import ASSETS, _md
+from ..content.lint import ASSETS, MODULE_LINK, _md
 from ..content.repository import Repo
 from ..errors import Problem, ProblemsFound
 from ..i18n.labels import Labels, LocaleFormat, load_labels
@@ -114,8 +114,11 @@ def _safe_path(value: str) -> MySTSafe:
 class TrainerText:
     """Renders one pack's trainer text, reporting failures at the YAML file and line."""
 
-    def __init__(self, repo: Repo, pack: Pack, labels: Labels):
+    def __init__(self, repo: Repo, pack: Pack, labels: Labels, module_link=None):
         self.repo = repo
+        self.module_link = module_link or (lambda mid: f"../{mid}/index.md")
+        """Where a ``module:`` link points: the module page of the site (from a session page), or an anchor
+        in the manual."""
         self.context = {
             "country": CountryView(pack.country, pack.region, labels),
             "audience": TitleView(pack.audience.title),
@@ -135,6 +138,7 @@ class TrainerText:
             self.problems.append(Problem(where, "render", f"cannot render this text: {exc.message or exc}",
                                          "use only the context variables listed by `coursepack check`"))
             return MySTSafe("")
+        rendered = MODULE_LINK.sub(lambda found: f"]({self.module_link(found.group(1))})", rendered)
         return MySTSafe(_IMAGE.sub(lambda m: self._asset(m, module_id, data_path, text), rendered))
 
     def session(self, rs, facilitator: bool) -> SessionText:

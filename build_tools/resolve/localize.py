@@ -169,7 +169,8 @@ def resolve_pack(repo: Repo, key):
     if key.language == course.source_language:
         return resolve(repo.catalogue, key)
     found = localized(repo, key.language, course.source_language)
-    modules = [mid for mid in course.modules if repo.catalogue.modules[mid].applies_to(key.audience, key.sector)]
+    modules = [mid for mid in course.pack_modules(key.electives)
+               if repo.catalogue.modules[mid].applies_to(key.audience, key.sector)]
     broken = [p for mid in modules for p in found.text_problems.get(mid, [])]
     if broken:
         raise ProblemsFound(broken)
@@ -230,7 +231,7 @@ def _required_gaps(repo: Repo, courses, fallback: bool = False) -> tuple[dict[st
             if key.language == course.source_language or (key.language in course.fallback_languages) != fallback:
                 continue
             found = localized(repo, key.language, course.source_language)
-            for mid in course.modules:
+            for mid in course.pack_modules(key.electives):
                 if cat.modules[mid].applies_to(key.audience, key.sector):
                     broken.update({(p.location, p.code, p.message): p for p in found.text_problems.get(mid, [])})
             packs, first = by_language.setdefault(key.language, ({}, {}))

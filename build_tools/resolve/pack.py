@@ -1,8 +1,9 @@
 """Resolve: (course × audience × sector × country × language × edition) → a pack.
 
 A pure function of the catalogue and a pack key. It picks the modules that apply to the audience and
-sector in course order, the variant blocks and activities whose ``when:`` matches, the country's facts,
-and places the sessions in the timetable. Everything a page shows comes from the :class:`Pack`; nothing
+sector in course order (the core and the pack's elective set), the variant blocks and activities whose
+``when:`` matches, the country's facts, and places the sessions in the timetable. Answer options are put in
+the pack's own order (:mod:`build_tools.resolve.shuffle`). Everything a page shows comes from the :class:`Pack`; nothing
 that does not apply to the pack is in it, so nothing else can leak into its output (see
 ``docs/design.md``, "Why variants are resolved before Sphinx").
 """
@@ -16,6 +17,7 @@ from ..content.timetable import Slot, Timetable, place
 from ..errors import SelectionError
 from .keys import PackKey, dimension_choices
 from .materials import ResolvedMaterial, resolve_materials
+from .shuffle import pack_seed, shuffle_module
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,11 @@ def check_key(cat: m.Catalogue, key: PackKey) -> None:
         if value not in values:
             raise SelectionError(f"course {course.id!r} is not offered for {dim} {value!r}; choose one of: "
                             + ", ".join(values))
+    if key.electives not in course.elective_set_ids():
+        sets = ", ".join(es.id for es in course.electives[1:])
+        default = f" (the default set {course.electives[0].id!r} has no elective part)" if course.electives else ""
+        raise SelectionError(f"course {course.id!r} has no elective set {key.electives!r} in a pack id{default}; "
+                             + (f"other sets: {sets}" if sets else "its packs have six parts"))
 
 
 def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -> Pack:
@@ -131,14 +138,16 @@ def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -
     country = cat.countries[key.country]
     dims = {"audience": key.audience, "sector": key.sector, "country": key.country, "region": country.region,
             "language": key.language, "edition": key.edition, "facts": country.verified_facts()}
-    modules = [cat.modules[mid] for mid in course.modules if cat.modules[mid].applies_to(key.audience, key.sector)]
+    modules = [cat.modules[mid] for mid in course.pack_modules(key.electives)
+               if cat.modules[mid].applies_to(key.audience, key.sector)]
     table = place([((mod.id, s.id), s.title, s.minutes) for mod in modules for s in mod.sessions], course.schedule)
     resolved = []
+    seed = pack_seed(key)
     for number, mod in enumerate(modules, 1):
         materials = resolve_materials(mod, number, dims, course)
         by_id = {x.id: x for x in materials}
         sessions = []
-        for s in mod.sessions:
+        for s in shuffle_module(seed, mod.id, mod.sessions):
             slots = tuple(sl for sl in table.slots if sl.kind == "session" and sl.key == (mod.id, s.id))
             activities = tuple((i, a) for i, a in enumerate(s.activities) if a.when is None or a.when.matches(dims))
             used = dict.fromkeys(ident for _, a in activities for ident in a.materials if ident in by_id)

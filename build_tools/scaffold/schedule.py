@@ -9,11 +9,13 @@ from . import edits
 
 
 def days_needed(course, cat) -> int:
-    """The days the course's sessions take in its longest pack (audience and sector), with its day times."""
+    """The days the course's sessions take in its longest pack (audience, sector and elective set), with its
+    day times."""
     roomy = course.schedule.model_copy(update={"days": 60})
     needed = 1
-    for audience, sector in itertools.product(course.offered_for.audiences, course.offered_for.sectors):
-        sessions = [((mid, s.id), s.title, s.minutes) for mid in course.modules if mid in cat.modules
+    for audience, sector, set_id in itertools.product(course.offered_for.audiences, course.offered_for.sectors,
+                                                      course.elective_set_ids()):
+        sessions = [((mid, s.id), s.title, s.minutes) for mid in course.pack_modules(set_id) if mid in cat.modules
                     and cat.modules[mid].applies_to(audience, sector) for s in cat.modules[mid].sessions]
         needed = max([needed, *(slot.day for slot in place(sessions, roomy).slots)])
     return needed

@@ -9,7 +9,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -170,7 +170,7 @@ class Preview:
         self.repo = repo
         self.generation += 1
         self.choices = dimension_choices(course)
-        self.known = set(expand(course))
+        self.known = {replace(k, electives=self.key.electives) for k in expand(course)}  # its set
         self.course_title = course.title
         self.option_names = _option_names(repo, self.choices)
         self._set_errors("", None)
@@ -256,7 +256,7 @@ class Preview:
                 return _text(HTTPStatus.BAD_REQUEST, f"this course is not offered for {dim} {value!r}; choose one "
                                                      f"of: {', '.join(self.choices[dim])}")
             given[dim] = value
-        target = PackKey(self.key.course, **given)
+        target = PackKey(self.key.course, **given, electives=self.key.electives)
         with self.build_lock:
             self.key = target
             self.ensure(target)
