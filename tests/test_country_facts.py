@@ -96,16 +96,28 @@ def test_a_variant_requiring_facts_matches_only_a_country_that_has_them_all():
 # --------------------------------------------------------------------------- every country of the Turin course
 
 
+def _turin_keys(repo, country: str) -> dict[str, PackKey]:
+    """Module id → the key of the country's Turin pack that has it: an elective module is in the packs of
+    its elective set only, so the Turin modules span more than one pack."""
+    course = repo.catalogue.courses["gsc-turin"]
+    sets = {mid: es.id for es in course.electives[1:] for mid in es.modules}  # the first set is the default: ""
+    return {mid: PackKey("gsc-turin", "labour-inspectors", "garment-textile", country, "en", "participant",
+                         sets.get(mid, "")) for mid in TURIN}
+
+
 def _turin_pages(repo, country: str) -> dict[str, str]:
-    """Module id → the MyST of its pages, for the country's Turin pack (rendered as the build does)."""
+    """Module id → the MyST of its pages, in the country's Turin pack that has it (rendered as the build
+    does); ``"all"`` → every page of those packs."""
     from build_tools.render.pages import render_pack
     from build_tools.resolve.localize import resolve_pack
 
-    key = PackKey("gsc-turin", "labour-inspectors", "garment-textile", country, "en", "participant")
-    pages, _ = render_pack(repo, resolve_pack(repo, key), "digest")
-    pages = {path: re.sub(r"\\(.)", r"\1", text) for path, text in pages.items()}  # MyST escapes removed
-    return {mid: "\n".join(t for p, t in pages.items() if f"modules/{mid}/" in p) for mid in TURIN} | \
-        {"all": "\n".join(pages.values())}
+    keys = _turin_keys(repo, country)
+    rendered = {}
+    for key in set(keys.values()):
+        pages, _ = render_pack(repo, resolve_pack(repo, key), "digest")
+        rendered[key] = {path: re.sub(r"\\(.)", r"\1", text) for path, text in pages.items()}  # MyST escapes removed
+    return {mid: "\n".join(t for p, t in rendered[keys[mid]].items() if f"modules/{mid}/" in p) for mid in TURIN} | \
+        {"all": "\n".join(t for pages in rendered.values() for t in pages.values())}
 
 
 def _countries(repo) -> list[str]:
@@ -165,10 +177,14 @@ def test_an_unverified_fact_leaves_no_passage_and_no_trace(tmp_path):
 # --------------------------------------------------------------------------- two real packs
 
 
-def _module_texts(folder) -> dict[str, str]:
-    site = folder / "site" / "modules"
-    return {mid: " ".join(page_text(p, main_only=True) for p in sorted((site / mid).glob("*.html")))
-            for mid in TURIN}
+def _module_texts(built, repo, code) -> tuple[dict[str, str], str]:
+    """Module id → the text of its pages in the country's Turin pack that has it; and every page's text."""
+    keys = _turin_keys(repo, code)
+    folders = {key: built(key) for key in set(keys.values())}
+    texts = {mid: " ".join(page_text(p, main_only=True)
+                           for p in sorted((folders[keys[mid]] / "site" / "modules" / mid).glob("*.html")))
+             for mid in TURIN}
+    return texts, " ".join(page_text(p) for folder in folders.values() for p in (folder / "site").rglob("*.html"))
 
 
 def test_two_country_packs_differ_in_every_turin_module_by_their_own_facts(built, repo):
@@ -176,9 +192,8 @@ def test_two_country_packs_differ_in_every_turin_module_by_their_own_facts(built
     each pack shows its own country's facts only; the built text never shows a raw source note."""
     packs = {}
     for code in ("BD", "MX"):
-        folder = built(PackKey("gsc-turin", "labour-inspectors", "garment-textile", code, "en", "participant"))
-        packs[code] = (_module_texts(folder), repo.catalogue.countries[code])
-        site = " ".join(page_text(p) for p in (folder / "site").rglob("*.html"))
+        texts, site = _module_texts(built, repo, code)
+        packs[code] = (texts, repo.catalogue.countries[code])
         leak = RAW.search(site)
         assert not leak, f"{code}: {site[leak.start() - 80:leak.end() + 40]!r}"
     for mid in TURIN:

@@ -10,7 +10,7 @@ import re
 import pdfplumber
 import pytest
 
-from build_tools.content.lint import rubric_problems
+from build_tools.content.assessment_lint import rubric_problems
 from build_tools.resolve.keys import PackKey
 from build_tools.resolve.pack import resolve
 

@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from ..errors import Location, Problems, did_you_mean
 from . import model as m
 from .electives import check_electives, check_modules_in_courses
-from .lint import ASSETS, answer_key_problems, lint_module, module_reference_problems, rubric_problems, text_fields
+from .assessment_lint import answer_key_problems, rubric_problems
+from .lint import ASSETS, lint_module, module_reference_problems, text_fields
 from .materials import check_materials
 from .repository import Repo, Source
 from .scope import outside_the_build

@@ -36,6 +36,7 @@ def new_course(repo, ident: str, args) -> list[str]:
         or list(cat.modules)[:1]
     if not modules:
         raise SelectionError("a course needs a module: make one first with `coursepack new module ID`")
+    modules = _with_linked(modules, cat)
     context = {"id": ident, "modules": modules, "languages": ["en"], "days": 1,
                "audiences": _chosen(args.audience, cat.audiences, "audience"),
                "sectors": _chosen(args.sector, cat.sectors, "sector"),
@@ -43,6 +44,31 @@ def new_course(repo, ident: str, args) -> list[str]:
     written = [create(path, render(repo.root, "course", path, **context), repo.root, "course")]
     schedule.fit(repo.root, ident)  # as many days as its modules need
     return written
+
+
+def _with_linked(modules: list[str], cat) -> list[str]:
+    """The modules asked for, then the modules their text links to (``module:`` links), transitively: a course
+    must teach every module its modules point to (``check``: module-reference-outside-pack). Each module
+    added comes after the ones that link to it, and prerequisites before the modules that need them."""
+    from ..content.lint import module_links
+
+    chosen = list(modules)
+    for mid in chosen:  # grows while it is read: links of added modules are followed too
+        chosen += [target for _, _, target in module_links(cat.modules[mid])
+                   if target in cat.modules and target not in chosen]
+    ordered: list[str] = []
+
+    def place(mid: str) -> None:
+        if mid in ordered:
+            return
+        for pre in cat.modules[mid].prerequisites:
+            if pre in chosen:
+                place(pre)
+        ordered.append(mid)
+
+    for mid in chosen:
+        place(mid)
+    return ordered
 
 
 def _chosen(given: list[str], choices, kind: str) -> list[str]:
