@@ -74,12 +74,13 @@ def linked_languages(pack: Pack, out: Path, siblings) -> list[str]:
             or (other := replace(pack.key, language=lang).id) in siblings or present(other)]
 
 
+SITE_LABELS = ("site_navigation", "page_contents", "edition")
+"""Labels the site's own templates print (templates/site/)."""
+
+
 def site_overrides(pack: Pack, labels, linked=None) -> dict:
     """What one pack's Sphinx build changes in the base ``conf.py``."""
     edition = labels["edition_facilitator"] if pack.facilitator else labels["edition_participant"]
-    options = {"navigation_with_keys": True, "top_of_page_buttons": []}
-    if pack.facilitator:
-        options["announcement"] = edition
     fmt = LocaleFormat(pack.language)
     languages = [{"code": lang, "name": fmt.language_name(lang), "current": lang == pack.language,
                   "pack": replace(pack.key, language=lang).id} for lang in (linked or pack.course.languages)]
@@ -87,8 +88,9 @@ def site_overrides(pack: Pack, labels, linked=None) -> dict:
         "project": pack.course.title,
         "author": pack.course.centre,
         "html_title": f"{pack.course.title} · {pack.country.name} · {edition}",
-        "html_theme_options": options,
-        "html_context": {"coursepack_languages": languages, "coursepack_languages_label": labels["languages"]},
+        "coursepack_edition_notice": edition if pack.facilitator else "",  # to the theme's banner: site/themes.py
+        "html_context": {"coursepack_languages": languages, "coursepack_languages_label": labels["languages"],
+                         "coursepack_labels": {key: labels[key] for key in SITE_LABELS}},
     })}
 
 
