@@ -24,13 +24,15 @@ html_theme = "furo"  # or any installed Sphinx theme: see coursepack_themes
 templates_path = ["templates/site/_templates"]  # templates for every theme (the language switcher)
 html_context = {"coursepack_languages": [], "coursepack_languages_label": "Languages",  # set per pack
                 "coursepack_labels": {"site_navigation": "Site navigation", "page_contents": "Contents of this page",
-                                      "edition": "Edition"}}
+                                      "edition": "Edition"},
+                "coursepack_brand": {}}  # the centre's branding: build_tools/site/brand.py
 html_title = "Course pack"
 html_static_path = ["templates/site/static"]
 html_css_files = ["coursepack.css"]
 html_copy_source = False        # no _sources/: the published site holds pages, not their MyST
 html_show_sourcelink = False
 html_show_sphinx = False
+html_show_copyright = False     # the footer shows the centre's notice (curriculum/branding.yml) instead
 html_last_updated_fmt = None
 html_use_index = False          # nothing links to genindex.html (the glossary is its own page); not worth a page
 html_show_search_summary = False  # summaries are fetched with fetch(), which browsers refuse on file://
