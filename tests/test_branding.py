@@ -101,7 +101,7 @@ def test_site_colours_are_readable_in_light_and_dark_mode(colour):
     for background in (LIGHT_BACKGROUND, DARK_BACKGROUND):
         assert contrast(readable(colour, background), background) >= 4.5, (colour, background)
     brand = site_brand(DEFAULT.model_copy(update={"primary": colour, "accent": colour}))
-    assert contrast(brand["primary_dark"], DARK_BACKGROUND) >= 4.5
+    assert contrast(brand["primary_dark"], DARK_BACKGROUND) >= 6 and contrast(brand["accent"], LIGHT_BACKGROUND) >= 4.5
 
 
 def test_the_site_shows_the_centres_identity(built, repo):

@@ -2,8 +2,10 @@
 footer's notice, the logo's file.
 
 A centre's colours are used for links and the brand, so each is adjusted, if it must be, to reach a
-contrast of 4.5:1 (WCAG AA for text) on the page's background: darkened for light mode, lightened for
-dark mode (furo's backgrounds). The hue stays; ``tests/test_site_browser.py`` runs axe on the result.
+contrast of 4.5:1 (WCAG AA for text) on the page's backgrounds: darkened for light mode, lightened for
+dark mode. The backgrounds are furo's sidebar ones (the lightest in dark mode, the darkest in light mode),
+with a margin in dark mode for the tinted boxes links also sit on. The hue stays;
+``tests/test_site_browser.py`` runs axe on the result.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import os
 
 from ..content.branding import Branding
 
-LIGHT_BACKGROUND, DARK_BACKGROUND = "#ffffff", "#131416"
-READABLE = 4.5
+LIGHT_BACKGROUND, DARK_BACKGROUND = "#f8f9fb", "#1a1c1e"
+READABLE, READABLE_DARK = 4.5, 6.0
 
 
 def site_brand(branding: Branding) -> dict[str, str]:
@@ -22,9 +24,9 @@ def site_brand(branding: Branding) -> dict[str, str]:
     return {
         "centre": branding.centre,
         "primary": readable(branding.primary, LIGHT_BACKGROUND),
-        "primary_dark": readable(branding.primary, DARK_BACKGROUND),
+        "primary_dark": readable(branding.primary, DARK_BACKGROUND, READABLE_DARK),
         "accent": readable(branding.accent, LIGHT_BACKGROUND),
-        "accent_dark": readable(branding.accent, DARK_BACKGROUND),
+        "accent_dark": readable(branding.accent, DARK_BACKGROUND, READABLE_DARK),
         "notice": f"© {branding.year or _year()} {branding.holder} · {branding.licence}",
         "contact": branding.contact or "",
         "contact_href": _href(branding.contact),
@@ -65,14 +67,14 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def readable(colour: str, background: str) -> str:
+def readable(colour: str, background: str, ratio: float = READABLE) -> str:
     """``colour``, mixed step by step towards black (light background) or white (dark background) until its
-    contrast with ``background`` reaches :data:`READABLE`."""
+    contrast with ``background`` reaches ``ratio``."""
     towards = 0.0 if _luminance(background) > 0.5 else 1.0
     r, g, b = _rgb(colour)
     for step in range(21):
         t = step / 20
         mixed = "#" + "".join(f"{round((c + (towards - c) * t) * 255):02x}" for c in (r, g, b))
-        if contrast(mixed, background) >= READABLE:
+        if contrast(mixed, background) >= ratio:
             return mixed
     return "#000000" if towards == 0.0 else "#ffffff"
