@@ -209,7 +209,8 @@ FULL = {
         d["sessions"][0]["assessment"][0]["choices"][0].update(feedback="Right."),
         d["sessions"][0].update(variants=[{"when": {"sector": "agriculture"}, "title": "On farms",
                                            "body": "Farms."}])),
-    "curriculum/sample.yml": lambda d: d.update(licence="CC BY 4.0", outputs=[
+    "curriculum/sample.yml": lambda d: d.update(licence="CC BY 4.0", branding={
+        "centre": "A centre", "licence": "CC BY 4.0", "holder": "A holder", "contact": "info@example.org"}, outputs=[
         "html", "pdf", "scorm12", "scorm2004", "cc", "offline", "questions"],
         electives=[{"id": "inspection", "title": "Inspection", "modules": ["inspection"]}]),
     "curriculum/contexts/countries/BD.yml": lambda d: (

@@ -33,7 +33,8 @@ def user_root(tmp_path_factory) -> Path:
     shutil.copytree(REPO / "templates", root / "templates")
     conf = (REPO / "conf.py").read_text(encoding="utf-8")
     conf = conf.replace('"navigation_with_keys": True,',
-                        f'"navigation_with_keys": False,\n    "light_css_variables": {{"color-brand-primary": "{BRAND_COLOUR}"}},')
+                        f'"navigation_with_keys": False,\n    "light_css_variables": {{"color-brand-primary": "{BRAND_COLOUR}"}},',
+                        1)  # furo's entry comes first
     conf = conf.replace('html_context = {', 'html_context = {"course_note": "' + NOTE + '", ')
     conf = conf.replace('"sidebar/search.html",', '"sidebar/search.html", "sidebar/note.html",')
     assert conf.count(BRAND_COLOUR) == conf.count(NOTE) == conf.count("sidebar/note.html") == 1
@@ -55,7 +56,8 @@ def test_conf_theme_options_and_context_survive_the_pack_settings(user_root):
         assert f"--color-brand-primary: {BRAND_COLOUR}" in html, page  # theme option from conf.py
         assert f'<p class="course-note">{NOTE}</p>' in html, page       # html_context value from conf.py
     conf = (user_root / "_build" / ".work" / PACK / "src" / "conf.py").read_text(encoding="utf-8")
-    assert "'navigation_with_keys': True" in conf  # where both set a key, the pack's value wins
+    assert "'coursepack_languages_label': 'Languages'" in conf  # the pack's context merged with conf.py's
+    assert "'course_note': " in conf
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from .branding import BrandingChanges
 from .fields import EDITIONS, Clock, CountryCode, IsoDate, LangCode, OneLine, Slug, Strict, Text
 
 # --------------------------------------------------------------------------- courses
@@ -113,6 +114,8 @@ class Course(Strict):
     """Paper size of the printed manuals."""
     licence: OneLine = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
     """Licence printed in the manuals' imprint."""
+    branding: BrandingChanges | None = None
+    """This course's changes to the centre's branding (``curriculum/branding.yml``): only the keys given."""
     fallback_languages: list[LangCode] = []
     """Languages whose packs may show source-language text (marked as such) where a translation is missing
     or out of date. Packs in any other language need complete, current translations."""

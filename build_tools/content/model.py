@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 # The contexts, the course format and the field types live in their own modules; they are names of the model
 # too, so ``model.Country`` or ``from build_tools.content.model import Slug`` keep working for every reader.
+from .branding import Branding, BrandingChanges  # noqa: F401
 from .contexts import (FACT_KINDS, Audience, AudiencesFile, Country, CountryFact, Fact,  # noqa: F401
                        FactKind, GlossaryFile, Instrument, InstrumentsFile, Ratification, Region, RegionsFile, Sector,
                        SectorsFile, Sourced, Term)
@@ -349,3 +350,5 @@ class Catalogue(BaseModel):
     instruments: dict[str, Instrument] = {}
     countries: dict[str, Country] = {}
     glossary: dict[str, Term] = {}
+    branding: Branding | None = None
+    """The centre's branding (``curriculum/branding.yml``), or None when the repository has none."""

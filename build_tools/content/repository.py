@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Location, Problem, Problems, did_you_mean, display_path
 from . import model as m
+from .branding import BRANDING_FILE, Branding
 from .loader import Loaded, Locations, load_file
 from .salvage import salvage
 
@@ -108,6 +109,8 @@ def load_repo(root: Path) -> Repo:
         ("course", root / "curriculum", m.Course, "courses", "id"),
     ):
         for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
+            if path.relative_to(root).as_posix() == BRANDING_FILE:
+                continue
             parsed = _parse(repo, path, cls)
             if parsed is None:
                 repo.unloadable.add((kind, path.stem))
@@ -119,6 +122,13 @@ def load_repo(root: Path) -> Repo:
                                   f"{kind} id {ident!r} does not match the file name {path.name!r}",
                                   f"rename the file to {ident}.yml or change the id to {path.stem!r}")
             _register(repo, kind, ident, obj, source, getattr(repo.catalogue, attr), (id_field,))
+    branding = root / BRANDING_FILE
+    if branding.exists():
+        parsed = _parse(repo, branding, Branding)
+        if parsed is None:
+            repo.unloadable.add(("branding", "branding"))
+        else:
+            repo.catalogue.branding, repo.sources[("branding", "branding")] = parsed
     return repo
 
 

@@ -19,6 +19,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "regions": m.RegionsFile,
     "instruments": m.InstrumentsFile,
     "glossary": m.GlossaryFile,
+    "branding": m.Branding,
 }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import Location, Problems, did_you_mean
 from . import model as m
+from .branding import branding_problems
 from .electives import check_electives, check_modules_in_courses
 from .assessment_lint import answer_key_problems, rubric_problems
 from .lint import ASSETS, lint_module, module_reference_problems, text_fields
@@ -63,6 +64,7 @@ def validate(repo: Repo, courses: Iterable[str] | None = None, *, translations: 
         problems.extend(answer_key_problems(cat, lambda mid: repo.source("module", mid)))
     if courses is None and not problems.errors:  # a course that did not load would make every module "unused"
         check_modules_in_courses(repo)
+    branding_problems(repo, wanted)
     if translations:
         from ..resolve.localize import translation_problems
 

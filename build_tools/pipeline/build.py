@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..content.branding import BRANDING_FILE, logo_path, logo_problem
 from ..content.model import EXPORT_FORMATS, PARTICIPANT_FORMATS
 from ..content.repository import Repo
 from ..content.validate import refuse_links_outside
-from ..errors import ProblemsFound
+from ..errors import Location, Problem, ProblemsFound
 from ..export import export_pack
 from ..i18n.labels import LocaleFormat, load_labels
 from ..printing import print_pack
@@ -27,6 +28,7 @@ from ..resolve import resolve_pack
 from ..resolve.keys import PackKey
 from ..resolve.pack import Pack
 from ..site import build_site
+from ..site.brand import site_brand
 from ..site.build import set_direction
 from ..site.config import CONF, conf_text, merged_overrides
 from ..site.seed import seed
@@ -74,12 +76,14 @@ def linked_languages(pack: Pack, out: Path, siblings) -> list[str]:
             or (other := replace(pack.key, language=lang).id) in siblings or present(other)]
 
 
-def site_overrides(pack: Pack, labels, linked=None) -> dict:
-    """What one pack's Sphinx build changes in the base ``conf.py``."""
+SITE_LABELS = ("site_navigation", "page_contents", "edition")
+"""Labels the site's own templates print (templates/site/)."""
+
+
+def site_overrides(pack: Pack, labels, linked=None, root: Path | None = None) -> dict:
+    """What one pack's Sphinx build changes in the base ``conf.py``; with the repository's ``root``, the
+    branding's logo too."""
     edition = labels["edition_facilitator"] if pack.facilitator else labels["edition_participant"]
-    options = {"navigation_with_keys": True, "top_of_page_buttons": []}
-    if pack.facilitator:
-        options["announcement"] = edition
     fmt = LocaleFormat(pack.language)
     languages = [{"code": lang, "name": fmt.language_name(lang), "current": lang == pack.language,
                   "pack": replace(pack.key, language=lang).id} for lang in (linked or pack.course.languages)]
@@ -87,8 +91,11 @@ def site_overrides(pack: Pack, labels, linked=None) -> dict:
         "project": pack.course.title,
         "author": pack.course.centre,
         "html_title": f"{pack.course.title} · {pack.country.name} · {edition}",
-        "html_theme_options": options,
-        "html_context": {"coursepack_languages": languages, "coursepack_languages_label": labels["languages"]},
+        "coursepack_edition_notice": edition if pack.facilitator else "",  # to the theme's banner: site/themes.py
+        "html_context": {"coursepack_languages": languages, "coursepack_languages_label": labels["languages"],
+                         "coursepack_labels": {key: labels[key] for key in SITE_LABELS},
+                         "coursepack_brand": site_brand(pack.branding)},
+        **({"html_logo": str(logo_path(root, pack.branding.logo))} if root and pack.branding.logo else {}),
     })}
 
 
@@ -96,7 +103,12 @@ def _site_config(repo: Repo, pack: Pack, linked) -> tuple[dict, dict[str, str]]:
     """The pack's settings merged into ``conf.py``'s, and the ``conf.py`` written beside its sources that
     applies them (see site/config.py)."""
     labels = load_labels(repo.root / "templates", pack.language)
-    overrides = merged_overrides(repo.root, site_overrides(pack, labels, linked))
+    if pack.branding.logo:  # as `check` does, again before the file is copied (matrix workers)
+        problem = logo_problem(repo.root, pack.branding.logo)
+        if problem:
+            raise ProblemsFound([Problem(Location(BRANDING_FILE), "branding-logo",
+                                         f"the logo {pack.branding.logo}: {problem}", "run `coursepack check`")])
+    overrides = merged_overrides(repo.root, site_overrides(pack, labels, linked, repo.root))
     return overrides, {CONF: conf_text(repo.root, overrides)}
 
 

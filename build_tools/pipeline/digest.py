@@ -28,6 +28,7 @@ def pack_inputs(repo: Repo, pack: Pack) -> list[Path]:
     files += [p for p in (root / "templates").rglob("*") if p.is_file()]
     files += [p for p in (root / "modules" / "assets").rglob("*") if p.is_file()]
     files += [root / "modules" / "assets"]  # its presence: a deleted image must change the digest
+    files += [root / "curriculum" / "branding.yml"]
     if pack.language != pack.course.source_language:
         lang = pack.language
         files += [root / "modules" / "locale" / lang / f"{r.module.id}.po" for r in pack.modules]

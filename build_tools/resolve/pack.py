@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..content import model as m
+from ..content.branding import DEFAULT, Branding, resolved_branding
 from ..content.timetable import Slot, Timetable, place
 from ..errors import SelectionError
 from .keys import PackKey, dimension_choices
@@ -101,6 +102,9 @@ class Pack:
     fallback: frozenset = frozenset()
     """What shows source-language text in a translated pack: ``(module,)``, ``(module, session)``,
     ``("contexts",)`` (see :mod:`build_tools.resolve.localize`)."""
+    branding: Branding = DEFAULT
+    """The centre's branding with the course's changes (``content/branding.py``): what the site and the
+    manuals show as the publisher's identity."""
 
     @property
     def facilitator(self) -> bool:
@@ -159,7 +163,8 @@ def resolve(cat: m.Catalogue, key: PackKey, fallback: frozenset = frozenset()) -
     instruments = tuple(sorted((cat.instruments[c] for c in codes), key=_instrument_order))
     return Pack(key, course, cat.audiences[key.audience], cat.sectors[key.sector], country,
                 cat.regions[country.region], key.edition, key.language, tuple(resolved), table, instruments,
-                tuple(sorted(cat.glossary.values(), key=lambda t: t.term.lower())), dims, fallback)
+                tuple(sorted(cat.glossary.values(), key=lambda t: t.term.lower())), dims, fallback,
+                resolved_branding(cat.branding, course.branding))
 
 
 _CATEGORY_ORDER = {"declaration": 0, "fundamental": 1, "governance": 2, "technical": 3}
