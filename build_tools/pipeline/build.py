@@ -18,6 +18,7 @@ from ..content.repository import Repo
 from ..content.validate import refuse_links_outside
 from ..errors import ProblemsFound
 from ..export import export_pack
+from ..export.selfcheck import site_scripts
 from ..i18n.labels import LocaleFormat, load_labels
 from ..printing import print_pack
 from ..render import render_pack, write_tree
@@ -89,7 +90,7 @@ def site_overrides(pack: Pack, labels, linked=None) -> dict:
         "html_title": f"{pack.course.title} · {pack.country.name} · {edition}",
         "html_theme_options": options,
         "html_context": {"coursepack_languages": languages, "coursepack_languages_label": labels["languages"]},
-    })}
+    }), "html_js_files": site_scripts(pack, labels)}
 
 
 def _site_config(repo: Repo, pack: Pack, linked) -> tuple[dict, dict[str, str]]:
