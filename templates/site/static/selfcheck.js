@@ -55,15 +55,21 @@
     if (list.children[c].tagName === "LI") { questions.push(list.children[c]); }
   }
 
+  /* For the SCORM runtime: the page's self-checks, and a way to show an answer given in an earlier visit. */
+  var restorers = {};
+  window.coursepackSelfChecks = {
+    items: [],
+    restore: function (id, choice) { if (restorers[id]) { restorers[id](choice); } }
+  };
   items.forEach(function (item) {
     var li = questions[item.n];
-    if (li) { enhance(li, item); }
+    if (li && enhance(li, item)) { window.coursepackSelfChecks.items.push(item); }
   });
 
   function enhance(li, item) {
     var group = li.querySelector("ul, ol");
     var stem = li.querySelector("p");
-    if (!group || !stem) { return; }
+    if (!group || !stem || group.children.length !== item.choices.length) { return false; }
     var base = "selfcheck-" + item.id.replace(/[^A-Za-z0-9_-]/g, "-");
     stem.id = base + "-q";
     li.classList.add("selfcheck");
@@ -116,17 +122,29 @@
       });
     });
 
+    function showFeedback() {
+      var right = item.key.indexOf(chosen) >= 0;
+      li.classList.remove("selfcheck-right", "selfcheck-wrong");
+      li.classList.add(right ? "selfcheck-right" : "selfcheck-wrong");
+      live.textContent = [right ? data.labels.right : data.labels.wrong, item.feedback[chosen], item.general]
+        .filter(function (t) { return t; }).join(" ");
+      return right;
+    }
+
+    restorers[item.id] = function (choice) {
+      if (choice >= 0 && choice < radios.length) {
+        select(choice, false);
+        showFeedback();
+      }
+    };
+
     button.addEventListener("click", function () {
       if (chosen < 0) {
         live.textContent = data.labels.choose;
         radios[0].focus();
         return;
       }
-      var right = item.key.indexOf(chosen) >= 0;
-      li.classList.remove("selfcheck-right", "selfcheck-wrong");
-      li.classList.add(right ? "selfcheck-right" : "selfcheck-wrong");
-      live.textContent = [right ? data.labels.right : data.labels.wrong, item.feedback[chosen], item.general]
-        .filter(function (t) { return t; }).join(" ");
+      var right = showFeedback();
       var detail = { id: item.id, choice: chosen, choices: item.choices, key: item.key, result: right };
       var event;
       try {
@@ -137,5 +155,6 @@
       }
       document.dispatchEvent(event);
     });
+    return true;
   }
 }());
