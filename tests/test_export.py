@@ -199,7 +199,8 @@ def test_manifest_mirrors_modules_and_sessions_and_lists_every_file(repo, packag
         modules = organization.find("cp:item", ns).findall("cp:item", ns)
     assert [m.findtext("cp:title", namespaces=ns) for m in modules] == [r.module.title for r in pack.modules]
     for mod_item, rmod in zip(modules, pack.modules):
-        sessions = mod_item.findall("cp:item", ns)
+        sessions = [i for i in mod_item.findall("cp:item", ns)  # a cartridge's quiz: tests/test_export_quizzes.py
+                    if not i.get("identifier").endswith(".quiz")]
         assert [s.findtext("cp:title", namespaces=ns) for s in sessions] == [rs.session.title for rs in rmod.sessions]
         for item, rs in zip(sessions, rmod.sessions):
             resource = resources[item.get("identifierref")]

@@ -323,7 +323,8 @@ def self_check_data(page: str) -> list[dict]:
 def test_a_self_check_key_and_feedback_are_widget_data_never_shown_text(outputs):
     """In every participant output a self-check's feedback is only in the pages' self-check data, a JSON element
     that browsers do not display: never in the text a page shows, a PDF, the search index or another file. The
-    data holds the self-check items only (never a facilitator item's key), with their keys."""
+    data holds the self-check items only (never a facilitator item's key), with their keys. The cartridge's quiz
+    for the module carries them too: the LMS imports it and shows feedback after an answer."""
     folder = outputs["participant"]
     seen_data = 0
     for name, text in every_document(folder):
@@ -336,6 +337,8 @@ def test_a_self_check_key_and_feedback_are_widget_data_never_shown_text(outputs)
                 seen_data += 1
                 without = re.sub(r'<script[^>]*\bid="coursepack-selfchecks".*?</script>', " ", page, flags=re.S)
                 assert not tokens_in(without, SELF_CHECK), name
+        elif name.endswith(".cc.zip!quizzes/beta.xml"):  # the cartridge's quiz, for the LMS to import
+            assert tokens_in(text, SELF_CHECK) == SELF_CHECK, name
         else:
             assert not tokens_in(text, SELF_CHECK), name
     assert seen_data > 10  # every page of the site and of the packages carries it
