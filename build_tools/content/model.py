@@ -167,11 +167,9 @@ class Choice(Strict):
     text: OneLine
     """The option as participants read it."""
     correct: bool = False
-    """True for the right answer(s): the answer key, marked only in the facilitator edition (a self-check's
-    key reaches the participant's page as data for the widget, never as visible text)."""
+    """True for the right answer(s): the answer key, marked only in the facilitator edition (and self-checks' data)."""
     feedback: OneLine | None = None
-    """Shown after answering this option: in the facilitator edition and question bank; for a self-check item,
-    also to the participant who chose it."""
+    """Shown after answering this option (facilitator edition, question bank; a self-check's chooser)."""
 
 
 class AssessmentItem(Strict):
@@ -184,12 +182,9 @@ class AssessmentItem(Strict):
     choices: list[Choice] = Field(min_length=2)
     """Options; at least one is marked ``correct: true``."""
     feedback: OneLine | None = None
-    """General feedback: why the right answer is right (facilitator edition and question bank; for a
-    self-check item, also to the participant once they have answered)."""
+    """General feedback: why the right answer is right (facilitator edition, question bank; self-check answerers)."""
     use: Literal["self-check", "facilitator"] = "facilitator"
-    """Who answers: ``facilitator`` (the default) keeps the key and feedback in the facilitator edition, for
-    a question the trainer asks in the room; ``self-check`` lets participants answer in the pack (site,
-    SCORM, cartridge quiz) and see the feedback of their choice."""
+    """``facilitator``: asked by the trainer, key in that edition only; ``self-check``: answered in the pack."""
 
     @model_validator(mode="after")
     def _one_correct(self, info: ValidationInfo) -> AssessmentItem:
@@ -197,9 +192,8 @@ class AssessmentItem(Strict):
             raise PydanticCustomError("no-correct-choice",
                                       "no choice is marked `correct: true`; the answer key needs at least one")
         if self.use == "self-check" and sum(c.correct for c in self.choices) != 1:
-            raise PydanticCustomError("self-check-one-key",
-                                      "a self-check is answered with one choice, so exactly one choice is marked "
-                                      "`correct: true`; make it `use: facilitator` or keep one right choice")
+            raise PydanticCustomError("self-check-one-key", "a self-check needs exactly one `correct: true` choice; "
+                                      "keep one, or make it `use: facilitator`")
         return self
 
 
