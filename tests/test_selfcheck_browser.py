@@ -66,6 +66,9 @@ def test_a_self_check_is_answered_with_the_keyboard_and_its_feedback_read_from_t
         b.page.keyboard.press("ArrowDown")
         assert focused(b.page).startswith("radio:b)")
         assert group.locator("[aria-checked=true]").inner_text().startswith("b)")
+        if "zqxpublicselfchoicebqzx" not in focused(b.page):  # the pack orders the options its own way
+            b.page.keyboard.press("ArrowDown")  # past the last option: back to the first
+        assert "zqxpublicselfchoicebqzx" in focused(b.page)
         b.page.keyboard.press("Tab")
         assert b.page.evaluate("() => document.activeElement.className") == "selfcheck-check"
         b.page.keyboard.press("Enter")
@@ -73,10 +76,10 @@ def test_a_self_check_is_answered_with_the_keyboard_and_its_feedback_read_from_t
         assert live.inner_text() == " ".join(RIGHT)
 
         b.page.keyboard.press("Shift+Tab")  # back into the group, on the checked choice
-        assert focused(b.page).startswith("radio:b)")
-        b.page.keyboard.press("ArrowUp")
+        assert "zqxpublicselfchoicebqzx" in focused(b.page)
+        b.page.keyboard.press("ArrowDown")  # two options: the other one
         b.page.keyboard.press("Enter")
-        assert group.locator("[aria-checked=true]").inner_text().startswith("a)")
+        assert "zqxpublicselfchoiceaqzx" in group.locator("[aria-checked=true]").inner_text()
         b.page.keyboard.press("Tab")
         b.page.keyboard.press("Enter")
         assert live.inner_text() == " ".join(WRONG)
