@@ -123,6 +123,20 @@ def promised_publish_to_moodle(root: Path, outputs) -> None:
                            if (root / f"modules/{m}.yml").exists()), names
 
 
+def promised_publish_self_paced(root: Path, outputs) -> None:
+    export = root / "_build/export"
+    pack = "due-diligence-ecampus.enterprise-managers.garment-textile.bd.en.participant"
+    with zipfile.ZipFile(export / f"{pack}.scorm12.zip") as z:
+        assert re.findall(rb"<adlcp:masteryscore>(\d+)<", z.read("imsmanifest.xml")) and \
+            set(re.findall(rb"<adlcp:masteryscore>(\d+)<", z.read("imsmanifest.xml"))) == {b"80"}
+    with zipfile.ZipFile(export / f"{pack}.cc.zip") as z:
+        quizzes = {n for n in z.namelist() if n.startswith("quizzes/")}
+        manifest = z.read("imsmanifest.xml").decode()
+    modules = re.findall(r"^  - (\S+)", (root / "curriculum/due-diligence-ecampus.yml").read_text(), re.M)
+    assert modules and quizzes == {f"quizzes/{m}.xml" for m in modules}, quizzes
+    assert manifest.count('type="imsqti_xmlv1p2/imscc_xmlv1p1/assessment"') == len(modules)
+
+
 @pytest.mark.parametrize("guide", GUIDES, ids=lambda p: p.stem)
 def test_the_guide_works(guide, tmp_path, capsys, monkeypatch):
     promised = globals().get(f"promised_{guide.stem.replace('-', '_')}")

@@ -43,6 +43,15 @@ FACILITATOR_ONLY_FIELDS = {
     ("RubricCriterion", "levels"),  # what each level looks like; participants see the criteria only
 }
 """The fields of ``build_tools/content/model.py`` that only the facilitator edition shows, by hand."""
+CHOOSING_FIELDS = {("AssessmentItem", "use")}
+"""Fields whose description names the facilitator edition because they choose who sees what, not a text."""
+
+SELF_CHECK = ["zqxselfcheckchoicefeedbackaqzx", "zqxselfcheckchoicefeedbackbqzx", "zqxselfcheckfeedbackqzx"]
+"""The feedback of the `use: self-check` item (beta one, `practice`): a participant's page may carry it as the
+widget's data (one JSON element), never as text shown before answering (docs/security.md)."""
+SELF_CHECK_DATA = {"beta.beta-one.practice": ["zqxpublicselfchoicebqzx"]}
+"""Every item the participant pages' self-check data may hold, and the text of its key, by hand (the pack
+shows the options in an order of its own)."""
 
 SECRETS = {
     "facilitator notes": ["zqxnotesaqzx", "zqxnotesbqzx", "zqxnotescqzx", "zqxnotesdqzx"],
@@ -82,7 +91,8 @@ PUBLIC = ["zqxpublicsummaryqzx", "zqxpublicsummarybqzx", "zqxpublicbodyaqzx", "z
           "zqxpublicbodycqzx", "zqxpublicactivityaqzx", "zqxpublicactivitybqzx", "zqxpublicinstructionsaqzx",
           "zqxpublicinstructionsbqzx", "zqxpublicquestionaqzx", "zqxpublicquestionbqzx", "zqxpublicchoiceaqzx",
           "zqxpublicchoicebqzx", "zqxpublicchoicecqzx", "zqxpublicchoicedqzx", "zqxpublicvarianttitleqzx",
-          "zqxpublicvariantaqzx", "zqxpublicvariantbqzx", *PUBLIC_MATERIALS, "zqxpubliccriterionqzx"]
+          "zqxpublicvariantaqzx", "zqxpublicvariantbqzx", "zqxpublicselfcheckqzx", "zqxpublicselfchoiceaqzx",
+          "zqxpublicselfchoicebqzx", *PUBLIC_MATERIALS, "zqxpubliccriterionqzx"]
 """Tokens every participant output shows: activity titles and instructions, questions and choices, the
 variants selected for the participant edition, the materials given to participants, and rubric criteria."""
 
@@ -159,7 +169,7 @@ def test_the_list_of_facilitator_only_fields_is_the_models():
     described = {(cls.__name__, name) for cls in vars(model).values()
                  if isinstance(cls, type) and issubclass(cls, model.Strict) and cls is not model.Strict
                  for name, field in cls.model_fields.items() if "facilitator" in (field.description or "").lower()}
-    assert described == FACILITATOR_ONLY_FIELDS
+    assert described == FACILITATOR_ONLY_FIELDS | CHOOSING_FIELDS
 
 
 TEMPLATE_GUARDS = {
@@ -194,6 +204,7 @@ def test_every_facilitator_only_field_of_the_tree_holds_a_listed_token():
     """Read with plain YAML, not the project's loader: every note, feedback and material, and every block whose
     `when:` names the edition, carries exactly the tokens listed here (and every listed token is planted)."""
     planted: list[str] = []
+    self_check: list[str] = []
     for path in sorted((ROOTS / "secrets" / "modules").glob("*.yml")):
         hidden_uses: set[str] = set()
         public_uses: set[str] = set()
@@ -201,7 +212,11 @@ def test_every_facilitator_only_field_of_the_tree_holds_a_listed_token():
         for s in yaml.safe_load(path.read_text())["sessions"]:
             fields += [s.get("facilitator_notes")]
             for item in s.get("assessment", []):
-                fields += [item.get("feedback")] + [c.get("feedback") for c in item["choices"]]
+                feedback = [item.get("feedback")] + [c.get("feedback") for c in item["choices"]]
+                if item.get("use") == "self-check":
+                    self_check += [t for text in filter(None, feedback) for t in re.findall(r"zqx[a-z]+qzx", text)]
+                else:
+                    fields += feedback
             for a in s.get("activities", []):
                 fields += [d for row in (a.get("rubric") or {}).get("criteria", []) for d in row["levels"]]
                 if a.get("when") and facilitator_only(a["when"]):
@@ -224,6 +239,7 @@ def test_every_facilitator_only_field_of_the_tree_holds_a_listed_token():
             assert found and not any(t.startswith("zqxpublic") for t in found), text
             planted += found
     assert sorted(planted) == sorted(ALL_SECRETS)
+    assert sorted(self_check) == sorted(SELF_CHECK)
 
 
 def facilitator_only(when: dict) -> bool:
@@ -236,7 +252,7 @@ def test_the_facilitator_edition_shows_every_secret(outputs):
     site = "\n".join(t for n, t in every_document(folder / "site") if n.endswith(".html"))
     guide = next(documents(folder / "facilitator-guide.pdf"))[1]
     for where, text in (("site", site), ("guide", guide)):
-        assert tokens_in(text, ALL_SECRETS) == ALL_SECRETS, where
+        assert tokens_in(text, ALL_SECRETS + SELF_CHECK) == ALL_SECRETS + SELF_CHECK, where
         assert clocks_in(text, CLOCKS) == CLOCKS, where
         assert [label for label in FACILITATOR_LABELS[:2] if label in text] == FACILITATOR_LABELS[:2], where
     assert all(label in guide for label in ["Participant manual, page", "Materials", *FACILITATOR_LABELS[4:]])
@@ -292,3 +308,42 @@ def test_participants_see_each_activity_without_its_materials_or_clock(outputs):
     ftext = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", facilitator.read_text(encoding="utf-8"))).split())
     assert "Public activity zqxpublicactivityaqzx (17 minutes, 10:00–10:17)" in ftext
     assert "Role cards 1.3: Roles zqxpublicroletitleqzx ; Checklist 1.A: Checklist zqxmaterialaqzx" in ftext
+
+
+def visible_text(page: str) -> str:
+    """What a browser shows of an HTML page: no script or style element, no tag, no attribute."""
+    page = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]*>", " ", page))
+
+
+def self_check_data(page: str) -> list[dict]:
+    found = re.findall(r'<script[^>]*\bid="coursepack-selfchecks"[^>]*>(.*?)</script>', page, flags=re.S)
+    return [json.loads(body) for body in found]
+
+
+def test_a_self_check_key_and_feedback_are_widget_data_never_shown_text(outputs):
+    """In every participant output a self-check's feedback is only in the pages' self-check data, a JSON element
+    that browsers do not display: never in the text a page shows, a PDF, the search index or another file. The
+    data holds the self-check items only (never a facilitator item's key), with their keys. The cartridge's quiz
+    for the module carries them too: the LMS imports it and shows feedback after an answer."""
+    folder = outputs["participant"]
+    seen_data = 0
+    for name, text in every_document(folder):
+        if name.endswith(".html"):
+            page = text
+            assert not tokens_in(visible_text(page), SELF_CHECK), name
+            for data in self_check_data(page):
+                items = {item["id"]: [fingerprint(item["choices"][k]).removeprefix("publicselfcheckchoice")
+                                      for k in item["key"]] for items in data["pages"].values() for item in items}
+                assert items == SELF_CHECK_DATA, name
+                seen_data += 1
+                without = re.sub(r'<script[^>]*\bid="coursepack-selfchecks".*?</script>', " ", page, flags=re.S)
+                assert not tokens_in(without, SELF_CHECK), name
+        elif name.endswith(".cc.zip!quizzes/beta.xml"):  # the cartridge's quiz, for the LMS to import
+            assert tokens_in(text, SELF_CHECK) == SELF_CHECK, name
+        else:
+            assert not tokens_in(text, SELF_CHECK), name
+    assert seen_data > 10  # every page of the site and of the packages carries it
+    assert not set(SELF_CHECK) & index_words(folder / "site")
+    beta = (folder / "site" / "modules" / "beta" / "beta-one.html").read_text(encoding="utf-8")
+    assert tokens_in(json.dumps(self_check_data(beta)), SELF_CHECK) == SELF_CHECK  # the control

@@ -168,9 +168,9 @@ class Choice(Strict):
     text: OneLine
     """The option as participants read it."""
     correct: bool = False
-    """True for the right answer(s): the answer key, shown only in the facilitator edition."""
+    """True for the right answer(s): the answer key, marked only in the facilitator edition (and self-checks' data)."""
     feedback: OneLine | None = None
-    """Shown after answering this option (facilitator edition and question bank only)."""
+    """Shown after answering this option (facilitator edition, question bank; a self-check's chooser)."""
 
 
 class AssessmentItem(Strict):
@@ -183,13 +183,18 @@ class AssessmentItem(Strict):
     choices: list[Choice] = Field(min_length=2)
     """Options; at least one is marked ``correct: true``."""
     feedback: OneLine | None = None
-    """General feedback: why the right answer is right (facilitator edition and question bank only)."""
+    """General feedback: why the right answer is right (facilitator edition, question bank; self-check answerers)."""
+    use: Literal["self-check", "facilitator"] = "facilitator"
+    """``facilitator``: asked by the trainer, key in that edition only; ``self-check``: answered in the pack."""
 
     @model_validator(mode="after")
     def _one_correct(self, info: ValidationInfo) -> AssessmentItem:
         if rules_apply(info) and not any(c.correct for c in self.choices):
             raise PydanticCustomError("no-correct-choice",
                                       "no choice is marked `correct: true`; the answer key needs at least one")
+        if self.use == "self-check" and sum(c.correct for c in self.choices) != 1:
+            raise PydanticCustomError("self-check-one-key", "a self-check needs exactly one `correct: true` choice; "
+                                      "keep one, or make it `use: facilitator`")
         return self
 
 

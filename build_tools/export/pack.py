@@ -63,7 +63,7 @@ def export_pack(repo: Repo, pack: Pack, site: Path, out_dir: Path, fmt: str) -> 
     if fmt in ("scorm12", "scorm2004"):
         files = scorm_package(repo, pack, files, fmt)
     elif fmt == "cc":
-        files = cartridge_package(pack, files)
+        files = cartridge_package(pack, files, repo.root / "templates")
     return write_zip(export_path(out_dir, pack, fmt), files)
 
 

@@ -11,11 +11,20 @@ collide and is a valid XML ``ID``.
 
 from __future__ import annotations
 
+import html
+import json
+
 from ..content.repository import Repo
 from ..errors import Location, Problem, ProblemsFound, display_path
 from ..resolve.pack import Pack
+from .selfcheck import self_checks
 from .sitefiles import add_to_head, href, relative
 from .xmlout import El, el, to_bytes
+
+MASTERY_SCORE = 80
+"""The percentage of a SCO's self-checks to answer right to pass: stated in the manifest (SCORM 1.2
+``adlcp:masteryscore``; SCORM 2004 the primary objective's ``minNormalizedMeasure``), which the LMS passes to
+the SCO, and written on the runtime's tag for an LMS that does not."""
 
 RUNTIME = "_static/coursepack-sco.js"
 """Where the runtime script sits in a package."""
@@ -56,12 +65,14 @@ def scorm_package(repo: Repo, pack: Pack, site_files: dict[str, bytes], fmt: str
                                      "restore templates/export/coursepack-sco.js")])
     files = dict(site_files)
     files[RUNTIME] = runtime.read_bytes()
+    scos = json.dumps({rs.page + ".html": _item_id(rs) for rs in pack.sessions()}, sort_keys=True)
     for rs in pack.sessions():
         page = rs.page + ".html"
         if page not in files:
             raise ProblemsFound([Problem(Location(page), "page-missing", f"the site has no page {page}",
                                          "rebuild the site of this pack")])
-        tag = f'<script src="{relative(page, RUNTIME)}" data-scorm="{version["data-scorm"]}"></script>'
+        tag = (f'<script src="{relative(page, RUNTIME)}" data-scorm="{version["data-scorm"]}" '
+               f'data-mastery="{MASTERY_SCORE}" data-scos="{html.escape(scos, quote=True)}"></script>')
         files[page] = add_to_head(files[page], tag, page)
     files["imsmanifest.xml"] = to_bytes(manifest(pack, sorted(files), fmt))
     return files
@@ -71,6 +82,7 @@ def manifest(pack: Pack, names: list[str], fmt: str) -> El:
     version = VERSIONS[fmt]
     v2004 = fmt == "scorm2004"
     sco_pages = {rs.page + ".html" for rs in pack.sessions()}
+    scored = {id(rs) for rmod in pack.modules for rs, _, _ in self_checks(rmod)}
     root = el("manifest", {"identifier": f"coursepack.{pack.key.id}", "version": "1", **version["root"]})
     root.add(el("metadata", None, el("schema", text="ADL SCORM"),
                 el("schemaversion", text=version["schemaversion"])))
@@ -82,13 +94,21 @@ def manifest(pack: Pack, names: list[str], fmt: str) -> El:
                                        "isvisible": None if v2004 else "true"},
                               el("title", text=rmod.module.title)))
         for rs in rmod.sessions:
-            item = mod_item.add(el("item", {"identifier": f"ITEM-{rs.module_id}.{rs.session.id}",
+            item = mod_item.add(el("item", {"identifier": _item_id(rs),
                                             "identifierref": f"RES-{rs.module_id}.{rs.session.id}",
                                             "isvisible": None if v2004 else "true"},
                                    el("title", text=rs.session.title)))
+            if not v2004 and id(rs) in scored:
+                item.add(el("adlcp:masteryscore", text=str(MASTERY_SCORE)))
             if v2004:
-                item.add(el("imsss:sequencing", None, el("imsss:deliveryControls", {
-                    "completionSetByContent": "true", "objectiveSetByContent": "true"})))
+                sequencing = item.add(el("imsss:sequencing"))
+                if id(rs) in scored:
+                    sequencing.add(el("imsss:objectives", None, el(
+                        "imsss:primaryObjective", {"objectiveID": f"{rs.module_id}.{rs.session.id}",
+                                                   "satisfiedByMeasure": "true"},
+                        el("imsss:minNormalizedMeasure", text=f"{MASTERY_SCORE / 100:.2f}"))))
+                sequencing.add(el("imsss:deliveryControls", {
+                    "completionSetByContent": "true", "objectiveSetByContent": "true"}))
     if v2004:
         org.add(el("imsss:sequencing", None, el("imsss:controlMode", {"choice": "true", "flow": "true"})))
     root.add(el("organizations", {"default": "ORG-1"}, org))
@@ -105,3 +125,7 @@ def manifest(pack: Pack, names: list[str], fmt: str) -> El:
         if name not in sco_pages and name != "imsmanifest.xml":
             shared.add(el("file", {"href": href(name)}))
     return root
+
+
+def _item_id(rs) -> str:
+    return f"ITEM-{rs.module_id}.{rs.session.id}"

@@ -19,6 +19,7 @@ from ..content.repository import Repo
 from ..content.validate import refuse_links_outside
 from ..errors import Location, Problem, ProblemsFound
 from ..export import export_pack
+from ..export.selfcheck import site_scripts
 from ..i18n.labels import LocaleFormat, load_labels
 from ..printing import print_pack
 from ..render import render_pack, write_tree
@@ -96,7 +97,7 @@ def site_overrides(pack: Pack, labels, linked=None, root: Path | None = None) ->
                          "coursepack_labels": {key: labels[key] for key in SITE_LABELS},
                          "coursepack_brand": site_brand(pack.branding)},
         **({"html_logo": str(logo_path(root, pack.branding.logo))} if root and pack.branding.logo else {}),
-    })}
+    }), "html_js_files": site_scripts(pack, labels)}
 
 
 def _site_config(repo: Repo, pack: Pack, linked) -> tuple[dict, dict[str, str]]:

@@ -6,7 +6,16 @@
  * page works the same when opened on its own.
  *
  * Which SCORM version to speak is read from the script tag's data-scorm attribute ("1.2" or
- * "2004"), a constant written by the exporter: no course text is ever put into this script.
+ * "2004"), a constant written by the exporter: no course text is ever put into this script. The tag
+ * also carries the mastery score (data-mastery, percent, as the manifest states it) and the package's
+ * SCO pages with their item identifiers (data-scos, JSON of ids and paths only).
+ *
+ * Self-checks (selfcheck.js) announce each answer as a "coursepack:answer" event: the answer is
+ * reported as an interaction, and the score of the page's self-checks (the last answer to each counts)
+ * as the SCO's score, passed or failed against the mastery score once all are answered. The answers
+ * and the place reached are kept in suspend_data and the location, and restored when the SCO is
+ * launched again. A link to another SCO goes through the LMS: in SCORM 2004 it becomes a navigation
+ * request; SCORM 1.2 has none, so such a link is disabled inside the LMS.
  */
 (function () {
   "use strict";
@@ -21,6 +30,18 @@
   var LOCATION = is2004 ? "cmi.location" : "cmi.core.lesson_location";
   var EXIT = is2004 ? "cmi.exit" : "cmi.core.exit";
   var SESSION_TIME = is2004 ? "cmi.session_time" : "cmi.core.session_time";
+  var SUCCESS = is2004 ? "cmi.success_status" : "cmi.core.lesson_status";
+  var SCORE = is2004 ? "cmi.score." : "cmi.core.score.";
+  var RESPONSE = is2004 ? ".learner_response" : ".student_response";
+  var WRONG = is2004 ? "incorrect" : "wrong";
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+
+  function attribute(name, fallback) {
+    var value = tag && tag.getAttribute(name);
+    return value === null || value === undefined ? fallback : value;
+  }
+  var scos = {};
+  try { scos = JSON.parse(attribute("data-scos", "{}")); } catch (e) { scos = {}; }
 
   /* The API object in this window or one of its parents; null if a frame of another origin is in the way. */
   function searchUp(win) {
@@ -62,7 +83,11 @@
   if (call("init") !== "true") { return; }  /* no session to report to (for instance, already finished) */
 
   var started = Date.now();
-  var completed = /^(completed|passed)$/.test(call("get", STATUS));
+  var completed = /^(completed|passed|failed)$/.test(call("get", STATUS));
+  var scored = false;  /* passed or failed has been reported (SCORM 1.2 keeps it in lesson_status) */
+  var answers = {};  /* self-check id -> index of the chosen answer */
+  try { answers = JSON.parse(call("get", "cmi.suspend_data") || "{}") || {}; } catch (e) { answers = {}; }
+  var storedLocation = parseInt(call("get", LOCATION), 10);
   var reported = 0;  /* the furthest point reached, as a fraction of the page, last sent to the LMS */
   var finished = false;
 
@@ -96,7 +121,7 @@
       reported = seen;
       call("set", LOCATION, String(Math.round(seen * 100)));
       if (is2004) { call("set", "cmi.progress_measure", seen.toFixed(2)); }
-      if (atEnd && !completed) {
+      if (atEnd && !completed && !scored) {
         completed = true;
         call("set", STATUS, "completed");
       }
@@ -109,13 +134,109 @@
     check();
     finished = true;
     call("set", SESSION_TIME, sessionTime());
-    call("set", EXIT, completed ? (is2004 ? "normal" : "") : "suspend");
+    call("set", EXIT, "suspend");  /* so that answers and location are there when the SCO is launched again */
     call("commit");
     call("finish");
   }
 
+  /* The mastery score as a fraction: the LMS's (from the manifest), else the one the exporter wrote. */
+  function mastery() {
+    var fromLms = is2004 ? parseFloat(call("get", "cmi.scaled_passing_score"))
+      : parseFloat(call("get", "cmi.student_data.mastery_score")) / 100;
+    if (!isNaN(fromLms)) { return fromLms; }
+    var written = parseFloat(attribute("data-mastery", "NaN")) / 100;
+    return isNaN(written) ? null : written;
+  }
+
+  function report(item) {
+    var n = call("get", "cmi.interactions._count");
+    var prefix = "cmi.interactions." + (parseInt(n, 10) || 0);
+    var right = item.key.indexOf(answers[item.id]) >= 0;
+    call("set", prefix + ".id", item.id);
+    call("set", prefix + ".type", "choice");
+    call("set", prefix + RESPONSE, LETTERS.charAt(answers[item.id]));
+    call("set", prefix + ".correct_responses.0.pattern",
+         item.key.map(function (k) { return LETTERS.charAt(k); }).join(is2004 ? "[,]" : ","));
+    call("set", prefix + ".result", right ? "correct" : WRONG);
+  }
+
+  function score(items) {
+    var right = 0, answered = 0;
+    items.forEach(function (item) {
+      if (answers.hasOwnProperty(item.id)) {
+        answered++;
+        if (item.key.indexOf(answers[item.id]) >= 0) { right++; }
+      }
+    });
+    var raw = Math.round(100 * right / items.length);
+    call("set", SCORE + "min", "0");
+    call("set", SCORE + "max", "100");
+    call("set", SCORE + "raw", String(raw));
+    if (is2004) { call("set", "cmi.score.scaled", String(raw / 100)); }
+    if (answered === items.length) {
+      var pass = mastery();
+      if (pass !== null) {
+        scored = true;
+        call("set", SUCCESS, raw / 100 >= pass ? "passed" : "failed");
+      }
+      if ((is2004 || pass === null) && !completed) { call("set", STATUS, "completed"); }
+      completed = true;
+    }
+    call("set", "cmi.suspend_data", JSON.stringify(answers));
+    call("commit");
+  }
+
+  function connectSelfChecks() {
+    var checks = window.coursepackSelfChecks;
+    if (!checks || !checks.items.length) { return; }
+    checks.items.forEach(function (item) {
+      if (answers.hasOwnProperty(item.id)) { checks.restore(item.id, answers[item.id]); }
+    });
+    document.addEventListener("coursepack:answer", function (event) {
+      var item = null;
+      checks.items.forEach(function (it) { if (it.id === event.detail.id) { item = it; } });
+      if (!item || finished) { return; }
+      answers[item.id] = event.detail.choice;
+      report(item);
+      score(checks.items);
+    });
+  }
+
+  /* Links to another SCO's page: a navigation request to the LMS (2004), or nothing (1.2). */
+  function routeLinks() {
+    var root;
+    try { root = new URL("../", tag.src); } catch (e) { return; }
+    var targets = {};
+    Object.keys(scos).forEach(function (page) { targets[new URL(page, root).href] = scos[page]; });
+    var here = window.location.href.split("#")[0];
+    var links = document.querySelectorAll("a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var target = links[i].href.split("#")[0];
+      if (target === here || !targets.hasOwnProperty(target)) { continue; }
+      links[i].setAttribute("data-coursepack-sco", targets[target]);
+      if (!is2004) {
+        links[i].removeAttribute("href");
+        links[i].setAttribute("aria-disabled", "true");
+      }
+    }
+    if (!is2004) { return; }
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[data-coursepack-sco]");
+      if (!link || finished) { return; }
+      event.preventDefault();
+      call("set", "adl.nav.request", "{target=" + link.getAttribute("data-coursepack-sco") + "}choice");
+      finish();
+    });
+  }
+
   /* Measured once everything (images too) is laid out, so that the end is not seen too early. */
   function start() {
+    routeLinks();
+    connectSelfChecks();
+    if (storedLocation > 0) {
+      window.scrollTo(0, storedLocation / 100 * document.documentElement.scrollHeight - window.innerHeight);
+      reported = storedLocation / 100;
+    }
     addEndMarker();
     window.addEventListener("scroll", check, { passive: true });
     window.addEventListener("resize", check);
