@@ -66,7 +66,7 @@ def run(args, root: Path) -> int:
     if args.scheduler:
         from ..matrix.distributed import run_dask
 
-        results = run_dask(jobs, args.scheduler, progress, output_url=args.output if remote else None)
+        results = run_dask(jobs, args.scheduler, progress, output_url=args.output if remote else str(out))
     else:
         results = matrix.run_local(jobs, args.jobs, progress, repo)
     where = args.output.rstrip("/") if remote else out

@@ -127,7 +127,9 @@ def run_dask(jobs: list[Job], scheduler, progress: Progress, output_url: str | N
 
     try:
         blob, digest = snapshot.make(Path(jobs[0].root))
-        [content] = client.scatter([blob], broadcast=False, hash=False)
+        # A task that returns the snapshot, rather than scattered data: the scheduler keeps the task, so the
+        # snapshot is made again if every worker holding it dies (scattered data would be lost for good).
+        content = client.submit(_content, blob, key=f"coursepack-content-{digest}", pure=False)
         env = {FAULT: os.environ[FAULT]} if os.environ.get(FAULT) else {}  # the tests' fault hook travels too
         futures = {}
         for group in edition_groups(jobs):
@@ -154,6 +156,10 @@ def run_dask(jobs: list[Job], scheduler, progress: Progress, output_url: str | N
     finally:
         if client is not scheduler:
             client.close()
+
+
+def _content(blob: bytes) -> bytes:
+    return blob
 
 
 def _retries(client, key) -> int:
