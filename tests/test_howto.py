@@ -123,6 +123,17 @@ def promised_publish_to_moodle(root: Path, outputs) -> None:
                            if (root / f"modules/{m}.yml").exists()), names
 
 
+def promised_scale_out_with_dask(root: Path, outputs) -> None:
+    import json
+
+    merged = json.loads((root / "_build/all/manifest.json").read_text())["packs"]
+    shards = [json.loads((root / f"_build/shard-{k}/manifest.json").read_text())["packs"] for k in (1, 2)]
+    assert len(merged) == 4 and sorted(p["id"] for s in shards for p in s) == [p["id"] for p in merged]
+    assert all({p["edition"] for p in s} == {"participant", "facilitator"} for s in shards)  # editions together
+    index = (root / "_build/all/index.html").read_text(encoding="utf-8")
+    assert all(f'href="{p["id"]}/site/index.html"' in index for p in merged)
+
+
 @pytest.mark.parametrize("guide", GUIDES, ids=lambda p: p.stem)
 def test_the_guide_works(guide, tmp_path, capsys, monkeypatch):
     promised = globals().get(f"promised_{guide.stem.replace('-', '_')}")

@@ -125,6 +125,11 @@ def run_dask(jobs: list[Job], scheduler, progress: Progress, output_url: str | N
     client = connect(scheduler)
     from distributed import as_completed
 
+    if not jobs:  # (a shard with no packs)
+        if client is not scheduler:
+            client.close()
+        return []
+
     try:
         blob, digest = snapshot.make(Path(jobs[0].root))
         # A task that returns the snapshot, rather than scattered data: the scheduler keeps the task, so the

@@ -164,17 +164,16 @@ def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...] | 
     return [Job(k.id, str(root), str(out), formats) for k in ordered]
 
 
-COST = {"html": 1.0, "pdf": 2.5, "scorm": 0.3, "cc": 0.3}
-"""Expected CPU of each format relative to the site (measured on the sample packs: a manual costs a few
-sites; an export re-packs the site). Only the ratios matter: they balance the shards."""
-FACILITATOR = 1.6
-"""A facilitator pack's work relative to its participant pack (notes, answers, a longer manual)."""
+COST = {("html", "participant"): 1.5, ("html", "facilitator"): 1.5,
+        ("pdf", "facilitator"): 15.0, ("pdf", "participant"): 0.5}
+"""Expected CPU seconds of each format of each edition (docs/design.md, the benchmark's matrix: a facilitator
+job about 17 s, most of it laying out the manuals, which the participant job then finds laid out; a
+participant job about 2 s). Only the ratios matter: they balance the shards."""
 
 
 def expected_cost(key: PackKey, formats: tuple[str, ...] | None) -> float:
-    """The expected CPU of one pack, in units of a participant site (see :data:`COST`)."""
-    wanted = formats or ("html", "pdf")
-    return sum(COST.get(f, 1.0) for f in wanted) * (FACILITATOR if key.edition == "facilitator" else 1.0)
+    """The expected CPU seconds of one pack (see :data:`COST`; other formats re-pack the site: 0.5 s)."""
+    return sum(COST.get((f, key.edition), 0.5) for f in (formats or ("html", "pdf")))
 
 
 def group_of(pack_id: str) -> str:
