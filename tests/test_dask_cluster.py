@@ -283,3 +283,18 @@ def test_an_unreachable_scheduler_and_a_missing_dask_are_environment_errors(mini
     code, out, err = run_cli(capsys, "matrix", "sample", "--scheduler", "tcp://127.0.0.1:9", "--format", "html",
                              "-o", str(tmp_path / "out"), "--root", str(minimal_root))
     assert code == 69 and "Dask is not installed" in err and "coursepack[distributed]" in err, err
+
+
+def test_the_command_line_builds_on_the_cluster_and_writes_the_catalogue_at_the_url(cluster, minimal_root,
+                                                                                     capsys, tmp_path):
+    url = (tmp_path / "site").as_uri()
+    args = ("matrix", "sample", "--scheduler", cluster.address, "-o", url, "--format", "html", "--country", "HN",
+            "--audience", "labour-inspectors", "--quiet", "--root", str(minimal_root))
+    code, out, err = run_cli(capsys, *args)
+    assert code == 0, out + err
+    manifest = json.loads((tmp_path / "site" / "manifest.json").read_text())
+    ids = sorted(p["id"] for p in manifest["packs"])
+    assert len(ids) == 4 and all((tmp_path / "site" / p / ".coursepack.json").is_file() for p in ids)
+    assert "4 built, 0 skipped" in out and f"catalogue: {url}/index.html" in out
+    code, out, err = run_cli(capsys, *args)
+    assert code == 0 and "0 built, 4 skipped" in out, out + err
