@@ -183,13 +183,13 @@ def run_group(group: list[Job], content: bytes, digest: str, output_url: str | N
     """On a worker: unpack (or find) the client's content, then build ``group`` in a process of its own
     (:mod:`.worker`); the results it reported, and a ``failed`` one for each job it did not finish."""
     root = snapshot.unpack(content, digest)
-    request = {"root": str(root), "jobs": [asdict(job) for job in group], "url": output_url,
+    request = {"root": str(root), "jobs": [asdict(job) for job in group], "url": output_url, "parent": os.getpid(),
                "scratch": str(_scratch()) if output_url else None}
     limits = [job.timeout for job in group]
     deadline = sum(limits) + GRACE if all(limits) else None
     process = subprocess.Popen([sys.executable, "-m", "build_tools.matrix.worker"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, **env}, start_new_session=True, preexec_fn=_die_with_parent)
+                               env={**os.environ, **env}, start_new_session=True)
     try:
         out, err = process.communicate(json.dumps(request), timeout=deadline)
     except subprocess.TimeoutExpired:
@@ -204,17 +204,6 @@ def run_group(group: list[Job], content: bytes, digest: str, output_url: str | N
             tail = [line for line in err.splitlines() if line.strip()][-5:]
             results.append(JobResult(job.pack_id, "failed", problems=[f"{why}: " + " | ".join(tail)]))
     return results
-
-
-def _die_with_parent() -> None:
-    """In the build process: be killed with the worker that started it (Linux), so that a worker killed
-    mid-run leaves no build running on after its task was given to another worker."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def _scratch() -> Path:

@@ -17,7 +17,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from ..errors import CoursepackError, EXIT_SOFTWARE
+from ..errors import EXIT_IOERR, CoursepackError
 
 PARTS = ("conf.py", "pyproject.toml", "curriculum", "modules", "templates")
 """What a build reads from the content repository (the rest, e.g. the tools' own code, is installed)."""
@@ -26,7 +26,7 @@ PARTS = ("conf.py", "pyproject.toml", "curriculum", "modules", "templates")
 class SnapshotMismatch(CoursepackError):
     """The content a worker would build is not the content the client validated."""
 
-    exit_code = EXIT_SOFTWARE
+    exit_code = EXIT_IOERR
     kind = "environment"
 
 

@@ -12,6 +12,8 @@ stopped later. Each job runs in this process's main thread, under ``--timeout`` 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -44,8 +46,22 @@ def up_to_date_at(url: str, job: Job, root: Path) -> JobResult | None:
                      {name: f"{job.pack_id}/{rel}" for name, rel in data.get("files", {}).items()})
 
 
+def _die_with_parent(parent: int) -> None:
+    """Be killed with the Dask worker that started this process (Linux), so that a worker killed mid-run
+    leaves no build running on after its task was given to another worker."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    if os.getppid() != parent:  # it died before that
+        os._exit(1)
+
+
 def main() -> int:
     request = json.load(sys.stdin)
+    _die_with_parent(request["parent"])
     results, sys.stdout = sys.stdout, sys.stderr  # whatever a library prints is not taken for a result
     root, url, scratch = Path(request["root"]), request.get("url"), request.get("scratch")
     for fields in request["jobs"]:
