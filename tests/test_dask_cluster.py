@@ -230,15 +230,16 @@ def test_shards_keep_editions_together_balanced_and_merge_to_the_unsharded_catal
     keys = [k for k in expand(load_repo(minimal_root).catalogue.courses["sample"])
             if not (k.audience == "workers-organizations" and k.sector == "agriculture")]
     assert len(keys) == 12
-    shards = [plan(keys, minimal_root, tmp_path, None, shard=(k, 2)) for k in (1, 2)]
-    assert sorted(j.pack_id for s in shards for j in s) == sorted(k.id for k in keys)
-    costs = []
-    for shard in shards:
-        ids = {j.pack_id for j in shard}
-        assert all(p.rsplit(".", 1)[0] + ".facilitator" in ids and p.rsplit(".", 1)[0] + ".participant" in ids
-                   for p in ids)
-        costs.append(sum(expected_cost(PackKey.parse(j.pack_id), None) for j in shard))
-    assert max(costs) <= 1.3 * min(costs), costs
+    for formats in (None, ("html",), ("html", "pdf", "scorm12")):
+        shards = [plan(keys, minimal_root, tmp_path, formats, shard=(k, 2)) for k in (1, 2)]
+        assert sorted(j.pack_id for s in shards for j in s) == sorted(k.id for k in keys)
+        costs = []
+        for shard in shards:
+            ids = {j.pack_id for j in shard}
+            assert all(p.rsplit(".", 1)[0] + ".facilitator" in ids and p.rsplit(".", 1)[0] + ".participant" in ids
+                       for p in ids), formats
+            costs.append(sum(expected_cost(PackKey.parse(j.pack_id), formats) for j in shard))
+        assert max(costs) <= 1.3 * min(costs), (formats, costs)
 
     common = ["--format", "html", "--quiet", "--root", str(minimal_root), "--country", "BD"]
     # (the country filter keeps it to six packs to build; sharding works on whatever is selected)
