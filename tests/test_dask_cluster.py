@@ -105,16 +105,22 @@ def test_default_workers_build_the_clients_content_byte_for_byte(cluster, minima
         assert dask[job.pack_id].digest == local[job.pack_id].digest
         assert tree(tmp_path / "dask" / job.pack_id) == tree(tmp_path / "local" / job.pack_id), job.pack_id
 
-    # Content changed at the workers' side (every cached copy), or gone: the client's content is built.
+    # Content changed at the workers' side (every cached copy), then gone: the client's content is built.
+    changed = 0
     for cache in cluster.caches():
         for intro in cache.glob("*/modules/intro.yml"):
             intro.write_text(intro.read_text().replace("Draw the chain.", "Draw another chain."))
-    shutil.rmtree(cluster.caches()[0], ignore_errors=True)
-    again = by_id(run_dask([j for j in jobs], cluster.address, Progress(len(jobs), quiet=True),
-                           str(tmp_path / "again")))
-    for job in jobs:
-        assert again[job.pack_id].status == "built" and again[job.pack_id].digest == local[job.pack_id].digest
-        assert tree(tmp_path / "again" / job.pack_id) == tree(tmp_path / "local" / job.pack_id)
+            changed += 1
+    assert changed  # (the worker that built unpacked it there)
+    for step in ("changed", "gone"):
+        if step == "gone":
+            for cache in cluster.caches():
+                shutil.rmtree(cache, ignore_errors=True)
+        again = by_id(run_dask(jobs, cluster.address, Progress(len(jobs), quiet=True), str(tmp_path / step)))
+        for job in jobs:
+            assert again[job.pack_id].status == "built", (step, again[job.pack_id].problems)
+            assert again[job.pack_id].digest == local[job.pack_id].digest, step
+            assert tree(tmp_path / step / job.pack_id) == tree(tmp_path / "local" / job.pack_id), step
 
 
 def test_content_that_is_not_the_clients_is_refused_naming_both_digests(cluster, minimal_root, tmp_path,
