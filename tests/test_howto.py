@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po, write_po
 
 from build_tools.cli import main
 from build_tools.content.drafts import MARKER
+from build_tools.content.repository import load_repo
 
 from .conftest import REPO
 
@@ -118,9 +119,9 @@ def promised_publish_to_moodle(root: Path, outputs) -> None:
         assert "imsmanifest.xml" in z.namelist()
     with zipfile.ZipFile(export / "gsc-turin.labour-inspectors.garment-textile.bd.en.facilitator.questions.zip") as z:
         names = set(z.namelist())
-    modules = re.findall(r"^  - (\S+)", (root / "curriculum/gsc-turin.yml").read_text(), re.M)
-    assert modules and all({f"moodle-xml/{m}.xml", f"gift/{m}.gift.txt"} <= names for m in modules
-                           if (root / f"modules/{m}.yml").exists()), names
+    cat = load_repo(root).catalogue
+    modules = [m for m in cat.courses["gsc-turin"].pack_modules() if any(s.assessment for s in cat.modules[m].sessions)]
+    assert modules and all({f"moodle-xml/{m}.xml", f"gift/{m}.gift.txt"} <= names for m in modules), names
 
 
 def promised_publish_self_paced(root: Path, outputs) -> None:
@@ -135,6 +136,17 @@ def promised_publish_self_paced(root: Path, outputs) -> None:
     modules = re.findall(r"^  - (\S+)", (root / "curriculum/due-diligence-ecampus.yml").read_text(), re.M)
     assert modules and quizzes == {f"quizzes/{m}.xml" for m in modules}, quizzes
     assert manifest.count('type="imsqti_xmlv1p2/imscc_xmlv1p1/assessment"') == len(modules)
+
+
+def promised_scale_out_with_dask(root: Path, outputs) -> None:
+    import json
+
+    merged = json.loads((root / "_build/all/manifest.json").read_text())["packs"]
+    shards = [json.loads((root / f"_build/shard-{k}/manifest.json").read_text())["packs"] for k in (1, 2)]
+    assert len(merged) == 4 and sorted(p["id"] for s in shards for p in s) == [p["id"] for p in merged]
+    assert all({p["edition"] for p in s} == {"participant", "facilitator"} for s in shards)  # editions together
+    index = (root / "_build/all/index.html").read_text(encoding="utf-8")
+    assert all(f'href="{p["id"]}/site/index.html"' in index for p in merged)
 
 
 @pytest.mark.parametrize("guide", GUIDES, ids=lambda p: p.stem)

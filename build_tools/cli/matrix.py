@@ -32,7 +32,10 @@ def add_parser(sub) -> None:
     p.add_argument("--force", action="store_true", help="rebuild packs even if up to date")
     p.add_argument("--timeout", type=amount("minutes"), default=30.0, metavar="MINUTES",
                    help="stop a pack that takes longer than this and report it failed (default: 30; 0: no "
-                        "limit; local workers only, a Dask cluster applies its own limits)")
+                        "limit; on Dask workers too)")
+    p.add_argument("--merge", nargs="+", default=None, metavar="DIR",
+                   help="build nothing: merge the outputs of shard runs (their folders) into --output, with one "
+                        "catalogue of all their packs")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress, only the summary")
     for dim in DIMENSIONS:
         p.add_argument(f"--{flag(dim)}", dest=dim, metavar="LIST", help=f"only these {dim} values (comma-separated)")
@@ -42,6 +45,8 @@ def add_parser(sub) -> None:
 def run(args, root: Path) -> int:
     from ..matrix import jobs as matrix
 
+    if args.merge:
+        return _merge(args, root)
     formats = parse_formats(args.format)
     shard = _shard(args.shard) if args.shard else None
     repo = load_loadable(root)
@@ -61,7 +66,7 @@ def run(args, root: Path) -> int:
     if args.scheduler:
         from ..matrix.distributed import run_dask
 
-        results = run_dask(jobs, args.scheduler, progress, output_url=args.output if remote else None)
+        results = run_dask(jobs, args.scheduler, progress, output_url=args.output if remote else str(out))
     else:
         results = matrix.run_local(jobs, args.jobs, progress, repo)
     where = args.output.rstrip("/") if remote else out
@@ -101,3 +106,17 @@ def _shard(text: str) -> tuple[int, int]:
     if len(parts) == 2 and all(p.strip().isdigit() for p in parts) and 1 <= int(parts[0]) <= int(parts[1]):
         return int(parts[0]), int(parts[1])
     raise SelectionError(f"--shard takes K/N with 1 <= K <= N, not {text!r}")
+
+
+def _merge(args, root: Path) -> int:
+    """``--merge DIR...``: the shards' packs and catalogues in one output folder."""
+    from ..errors import SelectionError
+    from ..matrix.merge import merge
+
+    if args.output and "://" in args.output:
+        raise SelectionError("--merge writes to a folder: give --output a path (merge the shard folders before "
+                             "uploading them)")
+    out = Path(args.output).resolve() if args.output else (root / "_build").resolve()
+    count = merge([Path(d) for d in args.merge], out)
+    print(f"merged {count} packs from {len(args.merge)} folder(s); catalogue: {out}/index.html")
+    return 0

@@ -61,6 +61,8 @@ class JobResult:
     problems: list[str] = field(default_factory=list)
     peak_mib: float = 0.0
     """Peak resident memory of the worker process so far."""
+    retried: int = 0
+    """Times its Dask task started again because the worker running it died."""
 
 
 def _repo(root: str):
@@ -152,13 +154,56 @@ def _must_wait(frame) -> bool:
 
 def plan(keys: list[PackKey], root: Path, out: Path, formats: tuple[str, ...] | None = None,
          shard: tuple[int, int] | None = None) -> list[Job]:
-    """The jobs, facilitator editions first (see the module's docstring)."""
+    """The jobs, facilitator editions first (see the module's docstring); with ``shard`` (K, N), only the
+    K-th of N shares made by :func:`shares`."""
     ordered = sorted(keys)
     if shard:
         index, count = shard
-        ordered = [k for i, k in enumerate(ordered) if i % count == index - 1]
+        ordered = sorted(shares(ordered, count, formats)[index - 1])
     ordered.sort(key=lambda k: (k.edition != "facilitator", k))
     return [Job(k.id, str(root), str(out), formats) for k in ordered]
+
+
+COST = {("html", "participant"): 1.5, ("html", "facilitator"): 1.5,
+        ("pdf", "facilitator"): 15.0, ("pdf", "participant"): 0.5}
+"""Expected CPU seconds of each format of each edition (docs/design.md, the benchmark's matrix: a facilitator
+job about 17 s, most of it laying out the manuals, which the participant job then finds laid out; a
+participant job about 2 s). Only the ratios matter: they balance the shards."""
+
+
+def expected_cost(key: PackKey, formats: tuple[str, ...] | None) -> float:
+    """The expected CPU seconds of one pack (see :data:`COST`; other formats re-pack the site: 0.5 s)."""
+    return sum(COST.get((f, key.edition), 0.5) for f in (formats or ("html", "pdf")))
+
+
+def group_of(pack_id: str) -> str:
+    """The pack's id without its edition: the packs that share work (the participant pack reuses the
+    manual its facilitator pack laid out)."""
+    return pack_id.rsplit(".", 1)[0]
+
+
+def shares(keys: list[PackKey], count: int, formats=None) -> list[list[PackKey]]:
+    """``keys`` in ``count`` shares of whole edition groups, balanced by expected cost: the costliest group
+    first, each to the share with the least so far (greedy; within a few per cent for hundreds of groups)."""
+    groups: dict[str, list[PackKey]] = {}
+    for key in sorted(keys):
+        groups.setdefault(group_of(key.id), []).append(key)
+    cost = {g: sum(expected_cost(k, formats) for k in ks) for g, ks in groups.items()}
+    result: list[list[PackKey]] = [[] for _ in range(count)]
+    load = [0.0] * count
+    for g in sorted(groups, key=lambda g: (-cost[g], g)):
+        lightest = min(range(count), key=lambda i: (load[i], i))
+        result[lightest] += groups[g]
+        load[lightest] += cost[g]
+    return result
+
+
+def edition_groups(jobs: list[Job]) -> list[list[Job]]:
+    """The jobs by :func:`group_of`, each group's facilitator edition first, in the jobs' order."""
+    groups: dict[str, list[Job]] = {}
+    for job in jobs:
+        groups.setdefault(group_of(job.pack_id), []).append(job)
+    return [sorted(g, key=lambda j: not j.pack_id.endswith(".facilitator")) for g in groups.values()]
 
 
 class Progress:
@@ -222,7 +267,8 @@ def summary(results: list[JobResult]) -> str:
     counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
     lines = [f"{'status':<8} {'seconds':>7}  pack", f"{'-' * 8} {'-' * 7}  {'-' * 40}"]
     for r in sorted(results, key=lambda r: (r.status != "failed", r.pack_id)):
-        lines.append(f"{r.status:<8} {r.seconds:>7.1f}  {r.pack_id}")
+        retried = f"  (retried {r.retried}x: a Dask worker died while building it)" if r.retried else ""
+        lines.append(f"{r.status:<8} {r.seconds:>7.1f}  {r.pack_id}{retried}")
         lines += [f"{'':17}{line}" for p in r.problems[:5] for line in p.splitlines()]
         if len(r.problems) > 5:
             lines.append(f"{'':17}... and {len(r.problems) - 5} more")

@@ -123,6 +123,12 @@ FAULTS = [
           "        except BaseException:\n            discard(staging)\n",
           "        except BaseException:\n            promote(staging, final)\n",
           ("tests/test_build_failures.py",)),
+    Fault("shards-split-editions", "shards made pack by pack: a pack's two editions land in different shards",
+          "build_tools/matrix/jobs.py",
+          "        groups.setdefault(group_of(key.id), []).append(key)\n",
+          "        groups.setdefault(key.id, []).append(key)\n",
+          ("tests/test_dask_cluster.py::"
+           "test_shards_keep_editions_together_balanced_and_merge_to_the_unsharded_catalogue",)),
     # --- guards of the fault-injection work -----------------------------------------------------------------
     Fault("stamp-first", "an upload writes its stamp before the files: a half-sent pack looks complete",
           "build_tools/matrix/distributed.py",
