@@ -199,3 +199,21 @@ def test_every_link_to_another_sco_goes_through_the_lms(lms):
         if not lms.b.page.evaluate(f"() => {lms.api}.isTerminated()"):
             lms.leave()
         assert not lms.errors(), page
+
+
+@pytest.mark.parametrize("fmt", sorted(RUNTIMES))
+@pytest.mark.parametrize("score", [0, 65, 100])
+def test_the_manifest_states_the_course_s_own_mastery_score(repo, fmt, score):
+    """A course that sets ``mastery_score`` gets it in the manifest, not the default."""
+    import dataclasses
+
+    from build_tools.export.scorm import manifest
+    from build_tools.export.xmlout import to_bytes
+    from build_tools.resolve.pack import resolve
+
+    pack = resolve(repo.catalogue, SAMPLE)
+    pack = dataclasses.replace(pack, course=pack.course.model_copy(update={"mastery_score": score}))
+    text = to_bytes(manifest(pack, [], fmt)).decode()
+    expected = f"<adlcp:masteryscore>{score}</adlcp:masteryscore>" if fmt == "scorm12" \
+        else f"<imsss:minNormalizedMeasure>{score / 100:.2f}</imsss:minNormalizedMeasure>"
+    assert expected in text

@@ -116,6 +116,9 @@ class Course(Strict):
     """Licence printed in the manuals' imprint."""
     branding: BrandingChanges | None = None
     """This course's changes to the centre's branding (``curriculum/branding.yml``): only the keys given."""
+    mastery_score: int = Field(default=80, ge=0, le=100)
+    """Percentage of a session's self-checks to answer right to pass it in a SCORM package (the manifest's
+    mastery score: passed at or above, failed below)."""
     fallback_languages: list[LangCode] = []
     """Languages whose packs may show source-language text (marked as such) where a translation is missing
     or out of date. Packs in any other language need complete, current translations."""

@@ -21,10 +21,9 @@ from .selfcheck import self_checks
 from .sitefiles import add_to_head, href, relative
 from .xmlout import El, el, to_bytes
 
-MASTERY_SCORE = 80
-"""The percentage of a SCO's self-checks to answer right to pass: stated in the manifest (SCORM 1.2
-``adlcp:masteryscore``; SCORM 2004 the primary objective's ``minNormalizedMeasure``), which the LMS passes to
-the SCO, and written on the runtime's tag for an LMS that does not."""
+# The course's ``mastery_score`` (the percentage of a SCO's self-checks to answer right to pass) is stated in
+# the manifest (SCORM 1.2 ``adlcp:masteryscore``; SCORM 2004 the primary objective's ``minNormalizedMeasure``),
+# which the LMS passes to the SCO, and written on the runtime's tag for an LMS that does not.
 
 RUNTIME = "_static/coursepack-sco.js"
 """Where the runtime script sits in a package."""
@@ -72,7 +71,7 @@ def scorm_package(repo: Repo, pack: Pack, site_files: dict[str, bytes], fmt: str
             raise ProblemsFound([Problem(Location(page), "page-missing", f"the site has no page {page}",
                                          "rebuild the site of this pack")])
         tag = (f'<script src="{relative(page, RUNTIME)}" data-scorm="{version["data-scorm"]}" '
-               f'data-mastery="{MASTERY_SCORE}" data-scos="{html.escape(scos, quote=True)}"></script>')
+               f'data-mastery="{pack.course.mastery_score}" data-scos="{html.escape(scos, quote=True)}"></script>')
         files[page] = add_to_head(files[page], tag, page)
     files["imsmanifest.xml"] = to_bytes(manifest(pack, sorted(files), fmt))
     return files
@@ -99,14 +98,14 @@ def manifest(pack: Pack, names: list[str], fmt: str) -> El:
                                             "isvisible": None if v2004 else "true"},
                                    el("title", text=rs.session.title)))
             if not v2004 and id(rs) in scored:
-                item.add(el("adlcp:masteryscore", text=str(MASTERY_SCORE)))
+                item.add(el("adlcp:masteryscore", text=str(pack.course.mastery_score)))
             if v2004:
                 sequencing = item.add(el("imsss:sequencing"))
                 if id(rs) in scored:
                     sequencing.add(el("imsss:objectives", None, el(
                         "imsss:primaryObjective", {"objectiveID": f"{rs.module_id}.{rs.session.id}",
                                                    "satisfiedByMeasure": "true"},
-                        el("imsss:minNormalizedMeasure", text=f"{MASTERY_SCORE / 100:.2f}"))))
+                        el("imsss:minNormalizedMeasure", text=f"{pack.course.mastery_score / 100:.2f}"))))
                 sequencing.add(el("imsss:deliveryControls", {
                     "completionSetByContent": "true", "objectiveSetByContent": "true"}))
     if v2004:
