@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || missing+=(fonts-dejavu-core)
+# the manuals' faces: Noto Serif (text), Noto Sans (headings), Noto Naskh Arabic (Arabic text)
+fc-list 2>/dev/null | grep -qi 'Noto Naskh Arabic' || missing+=(fonts-noto-core)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -19,6 +19,9 @@ from one-page documents, one per header text, which many pages and manuals share
 of its page as a form XObject, marked as a pagination artifact, as PDF/UA asks of running heads and page
 numbers.
 
+Each piece embeds its own subset of every face it uses; the subsets of a face are merged into one font
+(:mod:`build_tools.printing.fonts`), so that the joined PDF embeds each face once.
+
 The document-level entries (metadata, language, viewer preferences) are the first piece's: every piece
 is cut from the same HTML document and has the same ``<head>``.
 """
@@ -32,6 +35,7 @@ from pathlib import Path
 
 ANCHOR_SCHEME = "coursepack-anchor:"
 from ..errors import write_file
+from .fonts import merge_fonts
 
 _MARKED = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+\d+\s*>>\s*BDC")
 
@@ -74,6 +78,7 @@ def join(pieces: list[tuple[Path, list[int]]], footer: Path, footer_pages: list[
             bookmarks.extend(zip(levels, items))
         _draw_frames(out, footer, footer_pages, headers)
         _drop_dangling_links(out, dests)
+        merge_fonts(out)  # one font per face, not one subset per piece
         _finish(out, document, parent_tree, next_key, dests, bookmarks)
         # qpdf writes to memory, and Python writes the file: a write that fails (a full disk) then raises
         # OSError here, where qpdf writing to the file itself would abort the whole process (a C++
