@@ -220,10 +220,11 @@ def test_special_characters_survive_both_formats(repo):
 
 
 def test_the_bank_never_reaches_participant_packages(repo, tmp_path_factory):
-    """Answer feedback is only in the question bank: no participant package holds it."""
+    """The feedback of a facilitator question is only in the question bank: no participant package holds it
+    (a self-check's feedback travels with the package, for the participant to see after answering)."""
     pack = resolve(repo.catalogue, SAMPLE)
     feedback = [c.feedback for rs in pack.sessions() for item in rs.session.assessment for c in item.choices
-                if c.feedback and len(c.feedback.split()) >= 6]
+                if item.use == "facilitator" and c.feedback and len(c.feedback.split()) >= 6]
     assert feedback
     for fmt in ("scorm12", "scorm2004", "cc", "offline"):
         with zipfile.ZipFile(exported(repo, tmp_path_factory, SAMPLE, fmt)) as zf:

@@ -304,10 +304,13 @@ class _Html(HTMLParser):
         self.open: list[tuple[str, list]] = []
         self.texts: list[str] = []
         self.inside: list[tuple[str, str]] = []
+        self.data_blocks: list[str] = []
+        """The bodies of ``<script type="application/json">`` elements: data the page's script reads."""
 
     def handle_starttag(self, tag, attrs):
         attrs = {k: v or "" for k, v in attrs}
         self.tags.append((tag, attrs))
+        self.json = tag == "script" and attrs.get("type") == "application/json"  # data: read as JSON, not HTML
         self.texts.extend(attrs.get(a, "") for a in ("title", "alt", "aria-label", "content"))
         self.texts.append(unquote(attrs.get("href", "")))  # a URL field is shown as a link's target
         if tag not in ("img", "br", "meta", "link", "input", "hr"):
@@ -321,9 +324,23 @@ class _Html(HTMLParser):
                 break
 
     def handle_data(self, data):
+        if getattr(self, "json", False) and self.open and self.open[-1][0] == "script":
+            self.data_blocks.append(data)
+            return
         self.texts.append(data)
         for _, parts in self.open:
             parts.append(data)
+
+
+def _strings(value) -> list[str]:
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (k, *_strings(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in _strings(v)]
+    return []
 
 
 def _marks_in(text: str, marks: dict) -> set:
@@ -341,6 +358,13 @@ def scan_html(name: str, text: str, marks: dict, findings: list) -> str:
             if attr.startswith("on") or (attr in ("href", "src", "action") and
                                         (link.startswith(("javascript:", EVIL)) or link == "x")):
                 findings.append((name, _marks_in(values, marks) or "?", f"<{tag} {attr}={value!r}>"))
+    for block in parser.data_blocks:  # safe only if nothing in it can end the element or be read as markup
+        if "<" in block or ">" in block:
+            findings.append((name, _marks_in(block, marks) or "?", f"markup characters in a JSON data block"))
+        try:
+            parser.texts.append(" ".join(_strings(json.loads(block))))
+        except ValueError as exc:
+            findings.append((name, _marks_in(block, marks) or "?", f"a JSON data block is not JSON: {exc}"))
     for tag, inner in parser.inside:
         if tag == "script" and "alert(" in inner or tag in ("strong", "b", "em", "code") and \
                 re.match(r"\s*(bold|tick) qz\d{3}qz", inner):  # emphasis or a code span made by the data
@@ -453,9 +477,10 @@ _QUOTES = str.maketrans("", "", "'\"‘’“”«»‹›")
 
 
 def _squeeze(text: str) -> str:
-    """Whitespace removed (lines break anywhere in a PDF), and quotes too: Sphinx makes them typographic,
-    in each language's own way (French ``"`` becomes ``«``)."""
-    return re.sub(r"\s+", "", text).translate(_QUOTES)
+    """Whitespace removed (lines break anywhere in a PDF), with the hyphens that hyphenation adds where it
+    breaks a word (U+2010, which no payload holds), and quotes too: Sphinx makes them typographic, in each
+    language's own way (French ``"`` becomes ``«``)."""
+    return re.sub(r"\u2010\s+|\s+", "", text).translate(_QUOTES)
 
 
 def as_written(mark: str, myst: bool, label: bool) -> str:

@@ -83,6 +83,8 @@ def shown(module: m.Module, path: tuple, dims: dict[str, str], materials: dict |
         activity = session.activities[path[3]]
         if activity.when is not None and not activity.when.matches(dims):
             return False
+        if path[4] == "rubric" and "levels" in path[5:]:  # participants see a rubric's criteria, not its levels
+            return facilitator
         return facilitator or path[4] != "materials"
     if path[2] == "assessment":
         return facilitator or path[-1] != "feedback"
