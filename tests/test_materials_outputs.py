@@ -55,17 +55,27 @@ def built(root) -> dict[tuple[str, str], Path]:
 
 
 def tables(path: Path) -> list[tuple[int, list[list[str]]]]:
-    """(1-based page, rows) of every table of the PDF, cells with their line breaks folded."""
+    """(1-based page, rows) of every table of the PDF, cells with their line breaks folded and the words that
+    hyphenation broke joined again."""
     found = []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             for table in page.extract_tables():
-                found.append((number, [[" ".join((cell or "").split()) for cell in row] for row in table]))
+                found.append((number, [[" ".join(unhyphenate(cell or "").split()) for cell in row] for row in table]))
     return found
 
 
+def unhyphenate(text: str) -> str:
+    """``text`` with the hyphens that hyphenation adds at a line's end (U+2010, which the content never
+    writes) taken out, with the line break after them."""
+    return HYPHENATION_BREAK.sub("", text)
+
+
+HYPHENATION_BREAK = re.compile("\u2010\\s+")
+
+
 def pages(path: Path) -> list[str]:
-    return [page.extract_text() or "" for page in pypdf.PdfReader(path).pages]
+    return [unhyphenate(page.extract_text() or "") for page in pypdf.PdfReader(path).pages]
 
 
 def heading_page(path: Path, title: str) -> int:
