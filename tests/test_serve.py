@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -63,9 +64,9 @@ def wait_for(predicate, timeout: float = 30, what: str = "condition"):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-@pytest.fixture
-def preview(minimal_root, tmp_path):
-    out = tmp_path / "out"
+@contextmanager
+def serving(root: Path, out: Path, port: int = 0):
+    """``serve`` in a thread until the block ends; yields the test client of :mod:`tests.test_serve`."""
     log: list[str] = []
     stop = threading.Event()
     ready: list[str] = []
@@ -73,8 +74,8 @@ def preview(minimal_root, tmp_path):
 
     def run():
         try:
-            serve(minimal_root, KEY, port=0, out=out, poll=0.1, log=log.append, stop=stop, ready=ready.append)
-        except BaseException as exc:  # surfaced by the test instead of dying silently in the thread
+            serve(root, KEY, port=port, out=out, poll=0.1, log=log.append, stop=stop, ready=ready.append)
+        except BaseException as exc:
             failed.append(exc)
 
     thread = threading.Thread(target=run, daemon=True)
@@ -82,13 +83,19 @@ def preview(minimal_root, tmp_path):
     try:
         wait_for(lambda: ready or failed, 60, "the preview to start")
         assert not failed, failed
-        assert urlsplit(ready[0]).hostname == "127.0.0.1"
-        yield Preview(ready[0], out, minimal_root, log)
+        yield Preview(ready[0], out, root, log)
     finally:
         stop.set()
         thread.join(15)
     assert not thread.is_alive(), "serve() did not stop"
     assert not failed, failed
+
+
+@pytest.fixture
+def preview(minimal_root, tmp_path):
+    with serving(minimal_root, tmp_path / "out") as running:
+        assert urlsplit(running.url).hostname == "127.0.0.1"
+        yield running
 
 
 def test_index_has_the_picker_and_the_built_files_do_not(preview):

@@ -7,45 +7,15 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from build_tools.serve.preview import serve
 
-from .test_serve import KEY, SESSION, Preview, wait_for
+from .test_serve import KEY, SESSION, serving, wait_for
 
 INTRO = Path("modules") / "intro.yml"
-
-
-@contextmanager
-def serving(root: Path, out: Path, port: int = 0):
-    """``serve`` in a thread until the block ends; yields the test client of :mod:`tests.test_serve`."""
-    log: list[str] = []
-    stop = threading.Event()
-    ready: list[str] = []
-    failed: list[BaseException] = []
-
-    def run():
-        try:
-            serve(root, KEY, port=port, out=out, poll=0.1, log=log.append, stop=stop, ready=ready.append)
-        except BaseException as exc:
-            failed.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        wait_for(lambda: ready or failed, 60, "the preview to start")
-        assert not failed, failed
-        yield Preview(ready[0], out, root, log)
-    finally:
-        stop.set()
-        thread.join(15)
-    assert not thread.is_alive(), "serve() did not stop"
-    assert not failed, failed
 
 
 class Channel:
